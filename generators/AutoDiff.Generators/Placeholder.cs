@@ -1,0 +1,1 @@
+namespace AutoDiff.Generators { internal static class Placeholder { } }
