@@ -5,7 +5,7 @@ namespace AutoDiff.Kernels;
 
 /// <summary>
 /// General matrix multiply on row-major spans: <c>C = op(A)·op(B)</c>, or <c>C += op(A)·op(B)</c>
-/// when <paramref name="accumulate"/> is set. <c>op(A)</c> is m×k: A is stored m×k, or k×m when
+/// when <c>accumulate</c> is set. <c>op(A)</c> is m×k: A is stored m×k, or k×m when
 /// <c>transA</c>. <c>op(B)</c> is k×n: B is stored k×n, or n×k when <c>transB</c>.
 /// </summary>
 public static class Gemm

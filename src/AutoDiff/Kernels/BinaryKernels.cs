@@ -1,0 +1,72 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace AutoDiff.Kernels;
+
+/// <summary>An element-wise binary operation with span, span-scalar and scalar-span forms.</summary>
+internal interface IBinaryKernel<T> where T : IFloatingPointIeee754<T>
+{
+    static abstract T Invoke(T x, T y);
+    static abstract void Invoke(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d);
+    static abstract void Invoke(ReadOnlySpan<T> x, T y, Span<T> d);
+    static abstract void Invoke(T x, ReadOnlySpan<T> y, Span<T> d);
+}
+
+internal readonly struct AddKernel<T> : IBinaryKernel<T> where T : IFloatingPointIeee754<T>
+{
+    public static T Invoke(T x, T y) => x + y;
+    public static void Invoke(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) => TensorPrimitives.Add(x, y, d);
+    public static void Invoke(ReadOnlySpan<T> x, T y, Span<T> d) => TensorPrimitives.Add(x, y, d);
+    public static void Invoke(T x, ReadOnlySpan<T> y, Span<T> d) => TensorPrimitives.Add(y, x, d);
+}
+
+internal readonly struct SubtractKernel<T> : IBinaryKernel<T> where T : IFloatingPointIeee754<T>
+{
+    public static T Invoke(T x, T y) => x - y;
+    public static void Invoke(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) => TensorPrimitives.Subtract(x, y, d);
+    public static void Invoke(ReadOnlySpan<T> x, T y, Span<T> d) => TensorPrimitives.Subtract(x, y, d);
+    public static void Invoke(T x, ReadOnlySpan<T> y, Span<T> d) => TensorPrimitives.Subtract(x, y, d);
+}
+
+internal readonly struct MultiplyKernel<T> : IBinaryKernel<T> where T : IFloatingPointIeee754<T>
+{
+    public static T Invoke(T x, T y) => x * y;
+    public static void Invoke(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) => TensorPrimitives.Multiply(x, y, d);
+    public static void Invoke(ReadOnlySpan<T> x, T y, Span<T> d) => TensorPrimitives.Multiply(x, y, d);
+    public static void Invoke(T x, ReadOnlySpan<T> y, Span<T> d) => TensorPrimitives.Multiply(y, x, d);
+}
+
+internal readonly struct DivideKernel<T> : IBinaryKernel<T> where T : IFloatingPointIeee754<T>
+{
+    public static T Invoke(T x, T y) => x / y;
+    public static void Invoke(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) => TensorPrimitives.Divide(x, y, d);
+    public static void Invoke(ReadOnlySpan<T> x, T y, Span<T> d) => TensorPrimitives.Divide(x, y, d);
+    public static void Invoke(T x, ReadOnlySpan<T> y, Span<T> d) => TensorPrimitives.Divide(x, y, d);
+}
+
+/// <summary><c>max(x, y)</c>, NaN-propagating (IEEE 754:2019 maximum).</summary>
+internal readonly struct MaxKernel<T> : IBinaryKernel<T> where T : IFloatingPointIeee754<T>
+{
+    public static T Invoke(T x, T y) => T.Max(x, y);
+    public static void Invoke(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) => TensorPrimitives.Max(x, y, d);
+    public static void Invoke(ReadOnlySpan<T> x, T y, Span<T> d) => TensorPrimitives.Max(x, y, d);
+    public static void Invoke(T x, ReadOnlySpan<T> y, Span<T> d) => TensorPrimitives.Max(y, x, d);
+}
+
+/// <summary>1 where <c>x ≥ y</c>, else 0: routes max's gradient to the first input on ties.</summary>
+internal readonly struct GreaterOrEqualMaskKernel<T> : IBinaryKernel<T> where T : IFloatingPointIeee754<T>
+{
+    public static T Invoke(T x, T y) => x >= y ? T.One : T.Zero;
+    public static void Invoke(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) { for (int i = 0; i < d.Length; i++) d[i] = Invoke(x[i], y[i]); }
+    public static void Invoke(ReadOnlySpan<T> x, T y, Span<T> d) { for (int i = 0; i < d.Length; i++) d[i] = Invoke(x[i], y); }
+    public static void Invoke(T x, ReadOnlySpan<T> y, Span<T> d) { for (int i = 0; i < d.Length; i++) d[i] = Invoke(x, y[i]); }
+}
+
+/// <summary>1 where <c>x &gt; y</c>, else 0.</summary>
+internal readonly struct GreaterMaskKernel<T> : IBinaryKernel<T> where T : IFloatingPointIeee754<T>
+{
+    public static T Invoke(T x, T y) => x > y ? T.One : T.Zero;
+    public static void Invoke(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) { for (int i = 0; i < d.Length; i++) d[i] = Invoke(x[i], y[i]); }
+    public static void Invoke(ReadOnlySpan<T> x, T y, Span<T> d) { for (int i = 0; i < d.Length; i++) d[i] = Invoke(x[i], y); }
+    public static void Invoke(T x, ReadOnlySpan<T> y, Span<T> d) { for (int i = 0; i < d.Length; i++) d[i] = Invoke(x, y[i]); }
+}

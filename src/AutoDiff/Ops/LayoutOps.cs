@@ -1,0 +1,82 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace AutoDiff;
+
+/// <summary>Reshape (a view) and Transpose of the last two axes. Forward and backward side by side.</summary>
+internal static class LayoutOps
+{
+    public static Var<T> Reshape<T>(Var<T> a, ReadOnlySpan<int> dims) where T : IFloatingPointIeee754<T>
+    {
+        var t = a.Checked;
+        var s = t.ShapeOf(a.Index);
+        Span<int> resolved = stackalloc int[dims.Length];
+        dims.CopyTo(resolved);
+        int infer = -1;
+        long known = 1;
+        for (int k = 0; k < resolved.Length; k++)
+        {
+            if (resolved[k] == -1 && infer < 0) { infer = k; continue; }
+            if (resolved[k] < 0) throw new ArgumentOutOfRangeException(nameof(dims), $"Reshape of {s} to {Shape.Format(dims)}: dimension {resolved[k]} at axis {k} is negative (only one -1 may stand for the inferred size).");
+            known *= resolved[k];
+        }
+        if (infer >= 0)
+        {
+            if (known == 0 || s.Length % known != 0)
+                throw new ShapeMismatchException("Reshape", s, Shape.Own(resolved.ToArray()), $"{s.Length} elements cannot be split into {Shape.Format(dims)}");
+            resolved[infer] = (int)(s.Length / known);
+            known *= resolved[infer];
+        }
+        if (known != s.Length)
+            throw new ShapeMismatchException("Reshape", s, Shape.Own(resolved.ToArray()), $"{s.Length} elements cannot take the shape of {known}");
+        var so = resolved.SequenceEqual(s.Dims) ? s : t.NextShape(resolved);
+        int i = t.Push(TensorOp.Reshape, so, a.Index, requiresGrad: t.RequiresGrad(a.Index), external: t.Nodes[a.Index].Value);
+        return t.Handle(i);
+    }
+
+    // A view: same elements, so ā += z̄ element for element.
+    public static void BackwardReshape<T>(TensorTape<T> t, ref TensorNode<T> n, ReadOnlySpan<T> g) where T : IFloatingPointIeee754<T>
+    {
+        var d = t.GradOf(n.A);
+        TensorPrimitives.Add(d, g, d);
+    }
+
+    public static Var<T> Transpose<T>(Var<T> a) where T : IFloatingPointIeee754<T>
+    {
+        var t = a.Checked;
+        var s = t.ShapeOf(a.Index);
+        if (s.Rank < 2) throw new ArgumentException($"Transpose needs rank 2 or more (it swaps the last two axes); the shape is {s}.", nameof(a));
+        Span<int> dims = stackalloc int[s.Rank];
+        s.Dims.CopyTo(dims);
+        (dims[^1], dims[^2]) = (dims[^2], dims[^1]);
+        var so = t.NextShape(dims);
+        int i = t.Push(TensorOp.Transpose, so, a.Index, requiresGrad: t.RequiresGrad(a.Index));
+        Transpose2D(t.ValueOf(a.Index), t.Nodes[i].Value.AsSpan(0, so.Length), s[-2], s[-1], accumulate: false);
+        return t.Handle(i);
+    }
+
+    // z = aᵀ:  ā += z̄ᵀ
+    public static void BackwardTranspose<T>(TensorTape<T> t, ref TensorNode<T> n, ReadOnlySpan<T> g) where T : IFloatingPointIeee754<T>
+        => Transpose2D(g, t.GradOf(n.A), n.Shape[-2], n.Shape[-1], accumulate: true);
+
+    /// <summary>For each trailing r×c matrix of <paramref name="x"/>, writes (or adds) its c×r transpose into <paramref name="d"/>.</summary>
+    internal static void Transpose2D<T>(ReadOnlySpan<T> x, Span<T> d, int r, int c, bool accumulate) where T : IFloatingPointIeee754<T>
+    {
+        int m = r * c;
+        if (m == 0) return;
+        for (int b = 0; b < x.Length / m; b++)
+        {
+            var xs = x.Slice(b * m, m);
+            var ds = d.Slice(b * m, m);
+            const int Block = 32;
+            for (int i0 = 0; i0 < r; i0 += Block)
+                for (int j0 = 0; j0 < c; j0 += Block)
+                    for (int i = i0; i < Math.Min(i0 + Block, r); i++)
+                        for (int j = j0; j < Math.Min(j0 + Block, c); j++)
+                        {
+                            if (accumulate) ds[j * r + i] += xs[i * c + j];
+                            else ds[j * r + i] = xs[i * c + j];
+                        }
+        }
+    }
+}

@@ -1,0 +1,183 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace AutoDiff;
+
+// Scalar section of the tape: structure of arrays, 25 bytes per operation (op, two inputs,
+// value, adjoint) plus 8 for the few ops that carry a constant (×c, /c, xᶜ, custom unary).
+public sealed partial class Tape
+{
+    private ScalarOp[] sOp = null!;
+    private int[] sA = null!, sB = null!;
+    private double[] sVal = null!, sGrad = null!, sConst = null!;
+    private int sCount, sConstCount, sweptUpTo = -1, sweptGeneration = -1;
+
+    private void InitScalars()
+    {
+        const int n = 256;
+        sOp = new ScalarOp[n]; sA = new int[n]; sB = new int[n];
+        sVal = new double[n]; sGrad = new double[n]; sConst = new double[64];
+    }
+
+    /// <summary>A differentiable scalar leaf holding <paramref name="value"/>.</summary>
+    public Scalar Variable(double value) => Record(IsRecording ? ScalarOp.Leaf : ScalarOp.Constant, value, -1, -1);
+
+    /// <summary>A scalar constant: gradients do not flow into it.</summary>
+    public Scalar Constant(double value) => Record(ScalarOp.Constant, value, -1, -1);
+
+    /// <summary>Differentiable scalar leaves, one per value.</summary>
+    public Scalar[] Variables(params double[] values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var r = new Scalar[values.Length];
+        for (int i = 0; i < r.Length; i++) r[i] = Variable(values[i]);
+        return r;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal Scalar Record(ScalarOp op, double value, int a, int b)
+    {
+        int i = sCount;
+        if ((uint)i >= (uint)sVal.Length) GrowScalars();
+        if (noGradDepth != 0) op = ScalarOp.Constant;
+        Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(sOp), i) = op;
+        Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(sA), i) = a;
+        Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(sB), i) = b;
+        Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(sVal), i) = value;
+        sCount = i + 1;
+        if (DetectAnomalies && !double.IsFinite(value)) ThrowScalarAnomaly(i, "value");
+        return new Scalar(this, i, Generation);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal Scalar RecordWithConst(ScalarOp op, double value, int a, double c)
+    {
+        int k = sConstCount;
+        if ((uint)k >= (uint)sConst.Length) Array.Resize(ref sConst, sConst.Length * 2);
+        sConst[k] = c;
+        sConstCount = k + 1;
+        return Record(op, value, a, k);
+    }
+
+    private void GrowScalars()
+    {
+        int n = sVal.Length * 2;
+        Array.Resize(ref sOp, n); Array.Resize(ref sA, n); Array.Resize(ref sB, n);
+        Array.Resize(ref sVal, n); Array.Resize(ref sGrad, n);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal double ValueOf(int index) => sVal[index];
+
+    internal double GradOf(Scalar s)
+    {
+        Check(s);
+        return sweptGeneration == Generation && s.Index <= sweptUpTo ? sGrad[s.Index] : 0.0;
+    }
+
+    internal void Check(Scalar s)
+    {
+        if (s.Tape is null) throw new InvalidOperationException("This Scalar is default-initialised: it belongs to no tape.");
+        if (s.Tape != this) throw new InvalidOperationException("This Scalar was recorded on another tape.");
+        if (s.Generation != Generation)
+            throw new InvalidOperationException($"This Scalar was recorded before Reset() (generation {s.Generation}; the tape is at generation {Generation}).");
+    }
+
+    /// <summary>
+    /// Reverse sweep from <paramref name="output"/>: afterwards <see cref="Scalar.Grad"/> of every
+    /// scalar recorded before it holds ∂output/∂scalar.
+    /// </summary>
+    public void Backward(Scalar output)
+    {
+        Check(output);
+        int top = output.Index;
+        var grad = sGrad.AsSpan(0, top + 1);
+        grad.Clear();
+        grad[top] = 1.0;
+        SweepScalars(top);
+        sweptUpTo = top;
+        sweptGeneration = Generation;
+    }
+
+    /// <summary>∂output/∂x for each x in <paramref name="wrt"/>.</summary>
+    public double[] Gradient(Scalar output, params Scalar[] wrt)
+    {
+        ArgumentNullException.ThrowIfNull(wrt);
+        foreach (var w in wrt) Check(w);
+        Backward(output);
+        var r = new double[wrt.Length];
+        for (int i = 0; i < r.Length; i++) r[i] = sGrad[wrt[i].Index];
+        return r;
+    }
+
+    // Every scalar backward rule, one line each: g is the output's adjoint, x and y the inputs'
+    // values, v the output's value, c the op's constant.
+    private void SweepScalars(int top)
+    {
+        ref ScalarOp op = ref MemoryMarshal.GetArrayDataReference(sOp);
+        ref int ia = ref MemoryMarshal.GetArrayDataReference(sA);
+        ref int ib = ref MemoryMarshal.GetArrayDataReference(sB);
+        ref double val = ref MemoryMarshal.GetArrayDataReference(sVal);
+        ref double grad = ref MemoryMarshal.GetArrayDataReference(sGrad);
+        var consts = sConst;
+        for (int i = top; i >= 0; i--)
+        {
+            double g = Unsafe.Add(ref grad, i);
+            if (g == 0.0) continue;
+            int a = Unsafe.Add(ref ia, i), b = Unsafe.Add(ref ib, i);
+            ref double ga = ref Unsafe.Add(ref grad, a);
+            switch (Unsafe.Add(ref op, i))
+            {
+                case ScalarOp.Constant: case ScalarOp.Leaf: break;
+                case ScalarOp.Add: ga += g; Unsafe.Add(ref grad, b) += g; break;
+                case ScalarOp.Sub: ga += g; Unsafe.Add(ref grad, b) -= g; break;
+                case ScalarOp.Mul: ga += g * Unsafe.Add(ref val, b); Unsafe.Add(ref grad, b) += g * Unsafe.Add(ref val, a); break;
+                case ScalarOp.Div:
+                {
+                    double y = Unsafe.Add(ref val, b);
+                    ga += g / y;
+                    Unsafe.Add(ref grad, b) -= g * Unsafe.Add(ref val, i) / y; // d(x/y)/dy = -v/y
+                    break;
+                }
+                case ScalarOp.Neg: ga -= g; break;
+                case ScalarOp.AddConst: ga += g; break;
+                case ScalarOp.SubFromConst: ga -= g; break;
+                case ScalarOp.MulConst: ga += g * consts[b]; break;
+                case ScalarOp.DivConst: ga += g / consts[b]; break;
+                case ScalarOp.DivIntoConst: ga -= g * Unsafe.Add(ref val, i) / Unsafe.Add(ref val, a); break; // d(c/x) = -v/x
+                case ScalarOp.PowConst:
+                {
+                    double c = consts[b];
+                    if (c != 0.0) ga += g * c * Math.Pow(Unsafe.Add(ref val, a), c - 1.0);
+                    break;
+                }
+                case ScalarOp.Exp: ga += g * Unsafe.Add(ref val, i); break;
+                case ScalarOp.Log: ga += g / Unsafe.Add(ref val, a); break;
+                case ScalarOp.Sqrt: ga += g * 0.5 / Unsafe.Add(ref val, i); break;
+                case ScalarOp.Abs: ga += g * Math.Sign(Unsafe.Add(ref val, a)); break;
+                // Max/Min: ties go to the first argument, so max(x, x) passes the whole gradient once.
+                case ScalarOp.Max:
+                    if (Unsafe.Add(ref val, a) >= Unsafe.Add(ref val, b)) ga += g; else Unsafe.Add(ref grad, b) += g;
+                    break;
+                case ScalarOp.Min:
+                    if (Unsafe.Add(ref val, a) <= Unsafe.Add(ref val, b)) ga += g; else Unsafe.Add(ref grad, b) += g;
+                    break;
+                case ScalarOp.Relu: if (Unsafe.Add(ref val, a) > 0.0) ga += g; break;
+                case ScalarOp.Unary: ga += g * consts[b]; break;
+                default: throw new InvalidOperationException($"Scalar op {Unsafe.Add(ref op, i)} has no backward rule.");
+            }
+            if (DetectAnomalies) CheckScalarGradients(i, a, b);
+        }
+    }
+
+    private void CheckScalarGradients(int i, int a, int b)
+    {
+        if (a >= 0 && !double.IsFinite(sGrad[a])) ThrowScalarAnomaly(i, "gradient");
+        if (b >= 0 && sOp[i] is ScalarOp.Add or ScalarOp.Sub or ScalarOp.Mul or ScalarOp.Div or ScalarOp.Max or ScalarOp.Min
+            && !double.IsFinite(sGrad[b])) ThrowScalarAnomaly(i, "gradient");
+    }
+
+    private void ThrowScalarAnomaly(int i, string what) =>
+        throw new AnomalyException($"Scalar op {sOp[i]} at tape position {i} produced a non-finite {what} " +
+            $"(value {sVal[i]}{(sA[i] >= 0 ? $", input {sVal[sA[i]]}" : "")}).", sOp[i].ToString(), i);
+}

@@ -1,0 +1,161 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace AutoDiff;
+
+/// <summary>
+/// A reverse-mode tape (a Wengert list). Every operation on values of this tape is appended in
+/// execution order together with what its backward rule needs; a gradient is one reverse sweep
+/// over the list that accumulates adjoints with <c>+=</c>, so a value used twice receives both
+/// contributions. Storage is arrays that <see cref="Reset"/> keeps, so a loop that records and
+/// sweeps the same graph again and again allocates nothing after its first iteration.
+/// </summary>
+/// <remarks>
+/// A tape records scalars (<see cref="Scalar"/>, float64) and tensors (<see cref="Var{T}"/>) of any
+/// IEEE floating-point element type; each kind sweeps on its own. A tape is not thread-safe:
+/// use one tape per thread.
+/// </remarks>
+public sealed partial class Tape
+{
+    private object?[] tensorTapes = new object?[2];
+    private int noGradDepth;
+
+    /// <summary>Creates an empty tape.</summary>
+    public Tape() => InitScalars();
+
+    /// <summary>Counts calls to <see cref="Reset"/>; values recorded in an earlier generation are refused.</summary>
+    public int Generation { get; private set; }
+
+    /// <summary>True unless inside a <see cref="NoGrad"/> scope: operations record their backward rule.</summary>
+    public bool IsRecording => noGradDepth == 0;
+
+    /// <summary>
+    /// When set, every recorded value and every gradient is checked for NaN and ±∞; the first one
+    /// found throws <see cref="AnomalyException"/> naming the operation and its place on the tape.
+    /// Off by default (and then costs one branch per operation).
+    /// </summary>
+    public bool DetectAnomalies { get; set; }
+
+    /// <summary>Number of scalar operations recorded since the last reset.</summary>
+    public int ScalarCount => sCount;
+
+    /// <summary>Number of tensor operations of element type <typeparamref name="T"/> recorded since the last reset.</summary>
+    public int TensorCount<T>() where T : IFloatingPointIeee754<T> => Tensors<T>().Count;
+
+    /// <summary>
+    /// Forgets every recorded operation but keeps the storage for the next recording. Values and
+    /// handles from before the reset become invalid: using one throws.
+    /// </summary>
+    public void Reset()
+    {
+        Generation++;
+        sCount = 0;
+        sConstCount = 0;
+        foreach (var t in tensorTapes) (t as ITensorTape)?.Reset();
+    }
+
+    /// <summary>
+    /// Opens a scope in which operations compute values but record no backward rule (inference).
+    /// Values computed inside are constants to any later gradient. Dispose the scope to resume.
+    /// </summary>
+    public NoGradScope NoGrad()
+    {
+        noGradDepth++;
+        return new NoGradScope(this);
+    }
+
+    /// <summary>Ends a <see cref="NoGrad"/> scope.</summary>
+    public readonly struct NoGradScope : IDisposable
+    {
+        private readonly Tape tape;
+        internal NoGradScope(Tape tape) => this.tape = tape;
+
+        /// <summary>Resumes recording.</summary>
+        public void Dispose()
+        {
+            if (tape is not null && tape.noGradDepth > 0) tape.noGradDepth--;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal TensorTape<T> Tensors<T>() where T : IFloatingPointIeee754<T>
+    {
+        int id = TensorTapeId<T>.Value;
+        var tapes = tensorTapes;
+        if ((uint)id < (uint)tapes.Length && tapes[id] is TensorTape<T> t) return t;
+        return CreateTensors<T>(id);
+    }
+
+    private TensorTape<T> CreateTensors<T>(int id) where T : IFloatingPointIeee754<T>
+    {
+        if (id >= tensorTapes.Length) Array.Resize(ref tensorTapes, Math.Max(id + 1, tensorTapes.Length * 2));
+        var t = new TensorTape<T>(this);
+        tensorTapes[id] = t;
+        return t;
+    }
+
+    private static class TensorTapeIds { public static int Next = -1; }
+
+    private static class TensorTapeId<T>
+    {
+        public static readonly int Value = Interlocked.Increment(ref TensorTapeIds.Next);
+    }
+
+    /// <summary>Puts <paramref name="value"/> on the tape as a differentiable leaf (its data is shared, not copied).</summary>
+    public Var<T> Track<T>(Tensor<T> value) where T : IFloatingPointIeee754<T> => Tensors<T>().Leaf(value, requiresGrad: IsRecording);
+
+    /// <summary>Puts <paramref name="value"/> on the tape as a constant (data: no gradient flows into it).</summary>
+    public Var<T> Constant<T>(Tensor<T> value) where T : IFloatingPointIeee754<T> => Tensors<T>().Leaf(value, requiresGrad: false);
+
+    /// <summary>A rank-0 constant holding <paramref name="value"/>.</summary>
+    public Var<T> Constant<T>(T value) where T : IFloatingPointIeee754<T> => Tensors<T>().ConstantValue(value);
+
+    /// <summary>
+    /// Reverse sweep from a one-element output: afterwards <see cref="Var{T}.Grad"/> of every tensor
+    /// recorded before it holds ∂output/∂tensor.
+    /// </summary>
+    public void Backward<T>(Var<T> output) where T : IFloatingPointIeee754<T>
+    {
+        var t = Check(output);
+        if (t.ShapeOf(output.Index).Length != 1)
+            throw new InvalidOperationException(
+                $"Backward needs a one-element output, but the output has shape {t.ShapeOf(output.Index)}; pass a seed (∂L/∂output) of that shape.");
+        t.Sweep(output.Index, default);
+    }
+
+    /// <summary>
+    /// Reverse sweep from any output with an explicit seed <c>v = ∂L/∂output</c> of the output's shape:
+    /// afterwards each tensor's <see cref="Var{T}.Grad"/> holds <c>Jᵀv</c>.
+    /// </summary>
+    public void Backward<T>(Var<T> output, Tensor<T> seed) where T : IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(seed);
+        var t = Check(output);
+        var shape = t.ShapeOf(output.Index);
+        if (seed.Shape != shape) throw new ShapeMismatchException("Backward seed", shape, seed.Shape, "the seed must have the output's shape");
+        t.Sweep(output.Index, seed.Span);
+    }
+
+    /// <summary>∂output/∂x for each x in <paramref name="wrt"/>, each with x's shape (copies).</summary>
+    public Tensor<T>[] Gradient<T>(Var<T> output, params Var<T>[] wrt) where T : IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(wrt);
+        foreach (var w in wrt) Check(w);
+        Backward(output);
+        return wrt.Select(w => new Tensor<T>(w.Grad.ToArray(), w.Shape)).ToArray();
+    }
+
+    internal TensorTape<T> Check<T>(Var<T> v) where T : IFloatingPointIeee754<T>
+    {
+        if (v.Tape is null) throw new InvalidOperationException("This Var is default-initialised: it belongs to no tape.");
+        if (v.Tape != this) throw new InvalidOperationException("This Var was recorded on another tape.");
+        if (v.Generation != Generation)
+            throw new InvalidOperationException($"This Var was recorded before Reset() (generation {v.Generation}; the tape is at generation {Generation}).");
+        return Tensors<T>();
+    }
+}
+
+internal interface ITensorTape
+{
+    void Reset();
+}
