@@ -16,7 +16,7 @@ internal static class ArithmeticOps
         else
         {
             Span<int> dims = stackalloc int[Math.Max(sa.Rank, sb.Rank)];
-            Shape.Broadcast(sa, sb, dims, op.ToString());
+            Shape.Broadcast(sa, sb, dims, Name(op));
             so = dims.SequenceEqual(sa.Dims) ? sa : dims.SequenceEqual(sb.Dims) ? sb : t.NextShape(dims);
         }
         int i = t.Push(op, so, a.Index, b.Index, t.AnyRequiresGrad(a.Index, b.Index));
@@ -33,6 +33,12 @@ internal static class ArithmeticOps
         }
         return t.Handle(i);
     }
+
+    private static string Name(TensorOp op) => op switch
+    {
+        TensorOp.Add => "Add", TensorOp.Sub => "Sub", TensorOp.Mul => "Mul", TensorOp.Div => "Div", TensorOp.Max => "Max",
+        _ => "Binary",
+    };
 
     // z = a ∘ b broadcast to z's shape. Each input's adjoint is the local partial times z̄, summed
     // over the axes it was broadcast along:

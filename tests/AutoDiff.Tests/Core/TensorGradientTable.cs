@@ -1,0 +1,93 @@
+using AutoDiff.FsCheck;
+using FsCheck;
+using FsCheck.Fluent;
+using Xunit;
+
+namespace AutoDiff.Tests.Core;
+
+/// <summary>
+/// Every tensor primitive and composite, one row each: (inputs, function, tolerance). Each row is an
+/// FsCheck property over 100 random inputs that the tape's gradient matches central differences.
+/// </summary>
+public class TensorGradientTable
+{
+    public sealed record Row(string Name, Arbitrary<Tensor<double>[]> Inputs, Func<Tape, Var<double>[], Var<double>> F, GradCheckOptions? Options = null);
+
+    private static Gen<Shape[]> Shapes(Func<int, int, int, Shape[]> make, int max = 4) =>
+        Gen.Zip(TensorArb.Dim(1, max), TensorArb.Dim(1, max)).SelectMany(p => TensorArb.Dim(1, max).Select(k => make(p.Item1, p.Item2, k)));
+
+    private static Arbitrary<Tensor<double>[]> Same(int count, Domain d) =>
+        TensorArb.Inputs(TensorArb.Shape(0, 3, 4).Select(s => Enumerable.Repeat(s, count).ToArray()), d);
+
+    private static Arbitrary<Tensor<double>[]> Of(Domain d, Func<int, int, int, Shape[]> make) => TensorArb.Inputs(Shapes(make), d);
+
+    private static readonly Domain R = Domain.Real(), P = Domain.Positive(0.2, 3);
+
+    // Pairs whose elements differ by at least 0.05, so max(a, b) is never within h of a tie.
+    private static Arbitrary<Tensor<double>[]> Untied() =>
+        TensorArb.Inputs(TensorArb.Shape(1, 2, 4).Select(s => new[] { s, s }), R).Filter(x =>
+            x[0].Data.Zip(x[1].Data).All(p => Math.Abs(p.First - p.Second) > 0.05));
+
+    public static readonly Row[] Rows =
+    [
+        new("add", Same(2, R), (t, x) => x[0] + x[1]),
+        new("add broadcast [m,n]+[n]", Of(R, (m, n, _) => [new(m, n), new(n)]), (t, x) => x[0] + x[1]),
+        new("add broadcast [m,1]+[1,n]", Of(R, (m, n, _) => [new(m, 1), new(1, n)]), (t, x) => x[0] + x[1]),
+        new("sub broadcast [b,m,n]-[m,1]", Of(R, (b, m, n) => [new(b, m, n), new(m, 1)]), (t, x) => x[0] - x[1]),
+        new("mul", Same(2, R), (t, x) => x[0] * x[1]),
+        new("mul broadcast [m,n]*[m,1]", Of(R, (m, n, _) => [new(m, n), new(m, 1)]), (t, x) => x[0] * x[1]),
+        new("mul by scalar tensor", Of(R, (m, n, _) => [new(m, n), Shape.ScalarShape]), (t, x) => x[0] * x[1]),
+        new("div", TensorArb.Inputs(TensorArb.Shape(0, 3, 4).Select(s => new[] { s, s }), P), (t, x) => x[0] / x[1]),
+        new("div broadcast [m,n]/[n]", Of(P, (m, n, _) => [new(m, n), new(n)]), (t, x) => x[0] / x[1]),
+        new("neg", Same(1, R), (t, x) => -x[0]),
+        new("scale", Same(1, R), (t, x) => x[0] * 2.5),
+        new("constant mix", Same(1, P), (t, x) => (1.5 - x[0]) * (x[0] + 2.0) / (x[0] / 3.0) + 1.0 / x[0]),
+        new("exp", Same(1, R), (t, x) => x[0].Exp()),
+        new("log", Same(1, P), (t, x) => x[0].Log()),
+        new("square", Same(1, R), (t, x) => x[0].Square()),
+        new("max", Untied(), (t, x) => Var.Max(x[0], x[1])),
+        new("max with constant (relu)", Same(1, Domain.AwayFrom(0.05, -3, 3, 0)), (t, x) => Var.Max(x[0], 0.0)),
+        new("where (leaky relu)", Same(1, Domain.AwayFrom(0.05, -3, 3, 0)), (t, x) => Var.Where(Var.Greater(x[0], 0.0), x[0], x[0] * 0.01)),
+        new("sum", Same(1, R), (t, x) => x[0].Sum()),
+        new("sum axis 0", Of(R, (m, n, k) => [new(m, n, k)]), (t, x) => x[0].Sum(0)),
+        new("sum axis 1 keepDims", Of(R, (m, n, k) => [new(m, n, k)]), (t, x) => x[0].Sum(1, keepDims: true)),
+        new("sum axis -1", Of(R, (m, n, _) => [new(m, n)]), (t, x) => x[0].Sum(-1)),
+        new("mean", Same(1, R), (t, x) => x[0].Mean()),
+        new("mean axis 0", Of(R, (m, n, _) => [new(m, n)]), (t, x) => x[0].Mean(0)),
+        new("reshape", Of(R, (m, n, _) => [new(m, n)]), (t, x) => x[0].Reshape(-1) * x[0].Reshape(-1)),
+        new("transpose", Of(R, (m, n, _) => [new(m, n)]), (t, x) => x[0].Transpose()),
+        new("transpose batched", Of(R, (b, m, n) => [new(b, m, n)]), (t, x) => x[0].Transpose()),
+        new("matmul", Of(R, (m, k, n) => [new(m, k), new(k, n)]), (t, x) => x[0].MatMul(x[1])),
+        new("matmul batch × matrix", Of(R, (m, k, n) => [new(2, m, k), new(k, n)]), (t, x) => x[0].MatMul(x[1])),
+        new("matmul batch × batch", Of(R, (m, k, n) => [new(3, m, k), new(3, k, n)]), (t, x) => x[0].MatMul(x[1])),
+        new("elementwise hook", Same(1, R), (t, x) => x[0].Apply(Cube.Instance)),
+        new("logsumexp", Of(R, (m, n, _) => [new(m, n)]), (t, x) => x[0].LogSumExp()),
+        new("logsumexp axis 0 keepDims", Of(R, (m, n, _) => [new(m, n)]), (t, x) => x[0].LogSumExp(0, keepDims: true)),
+        new("log-softmax", Of(R, (m, n, _) => [new(m, n)]), (t, x) => x[0].LogSoftmax()),
+        new("softmax", Of(R, (m, n, _) => [new(m, n)]), (t, x) => x[0].Softmax()),
+        new("softmax axis 0", Of(R, (m, n, _) => [new(m, n)]), (t, x) => x[0].Softmax(0)),
+        new("diamond: x·x + exp(x)·x", Same(1, R), (t, x) => x[0] * x[0] + x[0].Exp() * x[0]),
+        new("dense layer: relu(xW + b)", Of(Domain.AwayFrom(0.02, -2, 2, 0), (m, k, n) => [new(m, k), new(k, n), new(n)]),
+            (t, x) => Var.Max(x[0].MatMul(x[1]) + x[2], 0.0), new GradCheckOptions { AbsoluteTolerance = 1e-4 }),
+    ];
+
+    public static TheoryData<string> Names() => new(Rows.Select(r => r.Name));
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void Gradient_matches_central_differences(string name)
+    {
+        var row = Rows.Single(r => r.Name == name);
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(100).WithQuietOnSuccess(true), GradProperty.ForAll(row.Inputs, row.F, row.Options));
+    }
+
+    /// <summary>y = x³, written by hand to exercise the element-wise hook.</summary>
+    private sealed class Cube : ElementwiseFunction<double>
+    {
+        public static readonly Cube Instance = new();
+        public override string Name => "cube";
+        public override void Forward(ReadOnlySpan<double> x, Span<double> y) { for (int i = 0; i < x.Length; i++) y[i] = x[i] * x[i] * x[i]; }
+        public override void Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> dy, Span<double> dx)
+        { for (int i = 0; i < x.Length; i++) dx[i] += dy[i] * 3 * x[i] * x[i]; }
+    }
+}
