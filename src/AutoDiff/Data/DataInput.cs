@@ -14,11 +14,13 @@ internal sealed class DataInput : IDisposable
     private const int FirstChunk = 1 << 20;
     private readonly Stream _stream;
     private readonly Stream? _ownedFile;
+    private readonly TailKeepingStream? _compressed;
 
-    private DataInput(Stream stream, Stream? ownedFile, string source)
+    private DataInput(Stream stream, Stream? ownedFile, TailKeepingStream? compressed, string source)
     {
         _stream = stream;
         _ownedFile = ownedFile;
+        _compressed = compressed;
         Source = source;
     }
 
@@ -27,9 +29,6 @@ internal sealed class DataInput : IDisposable
 
     /// <summary>Offset in the uncompressed bytes of the next byte to read.</summary>
     public long Offset { get; private set; }
-
-    /// <summary>True when the input was gzip-compressed.</summary>
-    public bool WasGzip { get; private set; }
 
     /// <summary>Opens a file; a missing file raises <see cref="FileNotFoundException"/> naming the path.</summary>
     public static DataInput OpenFile(string path, string kind)
@@ -55,9 +54,10 @@ internal sealed class DataInput : IDisposable
         var sniffed = new byte[2];
         int n = ReadUpTo(raw, sniffed, source);
         var replay = new PrefixedStream(sniffed[..n], raw);
-        bool gzip = n == 2 && sniffed[0] == 0x1F && sniffed[1] == 0x8B;
-        Stream content = gzip ? new GZipStream(replay, CompressionMode.Decompress, leaveOpen: true) : replay;
-        return new DataInput(content, owned, source) { WasGzip = gzip };
+        if (n < 2 || sniffed[0] != 0x1F || sniffed[1] != 0x8B) return new DataInput(replay, owned, null, source);
+        var compressed = new TailKeepingStream(replay);
+        var gzip = new GZipStream(compressed, CompressionMode.Decompress, leaveOpen: true);
+        return new DataInput(gzip, owned, compressed, source);
     }
 
     /// <summary>Builds the exception for a problem, prefixed with the source's name.</summary>
@@ -102,6 +102,24 @@ internal sealed class DataInput : IDisposable
         while ((n = ReadUpTo(_stream, probe, Source)) > 0) extra += n;
         if (extra > 0)
             throw Error($"{extra} unexpected trailing bytes after the {lastField} (ends at offset {Offset}).");
+        if (_compressed is not null) ExpectGzipTrailer();
+    }
+
+    // .NET's GZipStream checks the trailer's CRC when the trailer is there, but a file cut inside
+    // the 8-byte trailer decompresses in full without complaint (dotnet/runtime#47563). So check
+    // that the last 8 compressed bytes end in the size we decompressed (single-member gzip).
+    private void ExpectGzipTrailer()
+    {
+        Span<byte> rest = stackalloc byte[4096];
+        long unread = 0;
+        int n;
+        while ((n = ReadUpTo(_compressed!, rest, Source)) > 0) unread += n;
+        if (unread > 0)
+            throw Error($"{unread} unexpected bytes after the end of the gzip data.");
+        var tail = _compressed!.Tail;
+        uint size = tail.Length == TailKeepingStream.TailSize ? BinaryPrimitives.ReadUInt32LittleEndian(tail[4..]) : 0;
+        if (_compressed.BytesRead < 18 || size != (uint)Offset)
+            throw Error($"file is truncated: the gzip trailer is missing or cut (it should record {(uint)Offset} uncompressed bytes, found {size}).");
     }
 
     public void Dispose()

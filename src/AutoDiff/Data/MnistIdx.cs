@@ -49,7 +49,7 @@ public static class MnistIdx
         int labelCount = labels.ReadInt32BigEndian("label count");
         if (labelCount < 0) throw labels.Error($"label count {labelCount} is negative.");
         if (labelCount != count)
-            throw labels.Error($"labels file has {labelCount} labels but the {images.Source} has {count} images.");
+            throw labels.Error($"has {labelCount} labels but the {images.Source} has {count} images.");
 
         var pixels = images.ReadBytes(pixelBytes, "pixels");
         images.ExpectEnd("pixels");
