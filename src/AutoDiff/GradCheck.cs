@@ -112,6 +112,28 @@ public static class GradCheck
         }
     }
 
+    /// <summary>
+    /// Checks the gradient of a loss with respect to model parameters (for example an
+    /// <see cref="Nn.Mlp{T}"/>'s): <paramref name="loss"/> records the forward pass on the tape it is
+    /// given, tracking the parameters through <see cref="Nn.Parameter{T}.On"/>. The parameters are
+    /// perturbed in place and restored.
+    /// </summary>
+    public static GradCheckResult Check(Func<Tape, Var<double>> loss, IReadOnlyList<Nn.Parameter<double>> parameters, GradCheckOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(loss);
+        ArgumentNullException.ThrowIfNull(parameters);
+        return Run(parameters.Select(p => p.Value).ToArray(), options ?? GradCheckOptions.Default, Evaluate);
+
+        (double Loss, double[][]? Grads) Evaluate(Tape tape, Tensor<double>[] at, bool withGrad)
+        {
+            var y = loss(tape);
+            if (y.Shape.Length != 1) throw new ArgumentException($"The loss must have one element; it has shape {y.Shape}.", nameof(loss));
+            if (!withGrad) return (y.Item, null);
+            tape.Backward(y);
+            return (y.Item, parameters.Select(p => p.Grad.ToArray()).ToArray());
+        }
+    }
+
     private delegate (double Loss, double[][]? Grads) Evaluator(Tape tape, Tensor<double>[] at, bool withGrad);
 
     private static GradCheckResult Run(Tensor<double>[] inputs, GradCheckOptions o, Evaluator evaluate)
@@ -145,6 +167,7 @@ public static class GradCheck
         {
             var rng = new Random(o.Seed);
             var dirs = inputs.Select(i => new double[i.Length]).ToArray();
+            var origin = inputs.Select(i => i.Data.ToArray()).ToArray();
             for (int d = 0; d < o.Directions; d++)
             {
                 double analytic = 0;
@@ -154,9 +177,9 @@ public static class GradCheck
                         dirs[k][j] = rng.NextDouble() * 2 - 1;
                         analytic += dirs[k][j] * grads![k][j];
                     }
-                Shift(inputs, dirs, h); double up = LossAt();
-                Shift(inputs, dirs, -2 * h); double down = LossAt();
-                Shift(inputs, dirs, h);
+                MoveTo(inputs, origin, dirs, h); double up = LossAt();
+                MoveTo(inputs, origin, dirs, -h); double down = LossAt();
+                MoveTo(inputs, origin, dirs, 0);
                 int dir = d;
                 worst.Add((up - down) / (2 * h), analytic, o, () => $"random direction {dir}");
             }
@@ -164,12 +187,13 @@ public static class GradCheck
         return worst.Result();
     }
 
-    private static void Shift(Tensor<double>[] inputs, double[][] dirs, double step)
+    // inputs = origin + step·dirs (step 0 restores the origin exactly)
+    private static void MoveTo(Tensor<double>[] inputs, double[][] origin, double[][] dirs, double step)
     {
         for (int k = 0; k < inputs.Length; k++)
         {
             var s = inputs[k].Span;
-            for (int j = 0; j < s.Length; j++) s[j] += step * dirs[k][j];
+            for (int j = 0; j < s.Length; j++) s[j] = origin[k][j] + step * dirs[k][j];
         }
     }
 

@@ -107,6 +107,20 @@ public sealed partial class Tape
     /// <summary>Puts <paramref name="value"/> on the tape as a constant (data: no gradient flows into it).</summary>
     public Var<T> Constant<T>(Tensor<T> value) where T : IFloatingPointIeee754<T> => Tensors<T>().Leaf(value, requiresGrad: false);
 
+    /// <summary>
+    /// A constant of shape <paramref name="shape"/> holding a copy of <paramref name="values"/> in the
+    /// tape's own reusable storage: the way to feed a batch of data without allocating.
+    /// </summary>
+    public Var<T> Constant<T>(ReadOnlySpan<T> values, Shape shape) where T : IFloatingPointIeee754<T>
+    {
+        if (values.Length != shape.Length)
+            throw new ArgumentException($"Shape {shape} needs {shape.Length} values but {values.Length} were given.", nameof(values));
+        var t = Tensors<T>();
+        int i = t.Push(TensorOp.Constant, shape);
+        values.CopyTo(t.Nodes[i].Value);
+        return t.Handle(i);
+    }
+
     /// <summary>A rank-0 constant holding <paramref name="value"/>.</summary>
     public Var<T> Constant<T>(T value) where T : IFloatingPointIeee754<T> => Tensors<T>().ConstantValue(value);
 

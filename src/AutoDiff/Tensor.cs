@@ -87,9 +87,12 @@ public sealed class Tensor<T> where T : IFloatingPointIeee754<T>
 /// <summary>Factories for <see cref="Tensor{T}"/>.</summary>
 public static class Tensor
 {
-    /// <summary>A tensor holding a copy of <paramref name="values"/> with shape <paramref name="shape"/> (default: a vector).</summary>
+    /// <summary>
+    /// A tensor holding a copy of <paramref name="values"/> with shape <paramref name="shape"/>; without a
+    /// shape, a vector of <c>values.Length</c> elements (use <see cref="Scalar{T}"/> for rank 0).
+    /// </summary>
     public static Tensor<T> From<T>(ReadOnlySpan<T> values, params int[] shape) where T : IFloatingPointIeee754<T>
-        => new(values.ToArray(), shape.Length == 0 && values.Length != 1 ? new Shape(values.Length) : new Shape(shape));
+        => new(values.ToArray(), shape.Length == 0 ? new Shape(values.Length) : new Shape(shape));
 
     /// <summary>A matrix holding a copy of <paramref name="values"/>.</summary>
     public static Tensor<T> From<T>(T[,] values) where T : IFloatingPointIeee754<T>

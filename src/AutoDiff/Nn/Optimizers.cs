@@ -1,0 +1,132 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace AutoDiff.Nn;
+
+/// <summary>
+/// Updates parameters in place from their gradients (<see cref="Parameter{T}.Grad"/>) after a backward
+/// sweep. State (momentum, moments) is allocated on a parameter's first step; later steps allocate nothing.
+/// </summary>
+public abstract class Optimizer<T> where T : IFloatingPointIeee754<T>
+{
+    private double learningRate;
+
+    /// <summary>Creates an optimiser with step size <paramref name="learningRate"/>.</summary>
+    protected Optimizer(double learningRate) => LearningRate = learningRate;
+
+    /// <summary>The step size η; a schedule may change it between steps. Must be finite and positive.</summary>
+    public double LearningRate
+    {
+        get => learningRate;
+        set => learningRate = double.IsFinite(value) && value > 0 ? value
+            : throw new ArgumentOutOfRangeException(nameof(value), $"The learning rate must be finite and positive; got {value}.");
+    }
+
+    /// <summary>Number of steps taken.</summary>
+    public int Steps { get; private set; }
+
+    /// <summary>Applies one update to every parameter in <paramref name="parameters"/>.</summary>
+    public void Step(IReadOnlyList<Parameter<T>> parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        Steps++;
+        for (int i = 0; i < parameters.Count; i++)
+        {
+            var p = parameters[i] ?? throw new ArgumentNullException(nameof(parameters), $"Parameter {i} is null.");
+            var g = p.Grad;
+            if (g.Length != p.Value.Length)
+                throw new InvalidOperationException($"Parameter {p.Name}: gradient of {g.Length} elements for a value of {p.Value.Length}.");
+            Update(i, p.Value.Span, g);
+        }
+    }
+
+    /// <summary>Updates one parameter (number <paramref name="slot"/> in the list) from its gradient.</summary>
+    protected abstract void Update(int slot, Span<T> value, ReadOnlySpan<T> grad);
+
+    /// <summary>Per-parameter state buffers, created on first use with the parameter's length.</summary>
+    protected T[] State(List<T[]> states, int slot, int length)
+    {
+        while (states.Count <= slot) states.Add([]);
+        if (states[slot].Length != length) states[slot] = new T[length];
+        return states[slot];
+    }
+}
+
+/// <summary>
+/// Stochastic gradient descent, the generalised delta rule: <c>w ← w − η·∂L/∂w</c>. For one sigmoid
+/// neuron with L2 divergence this is the lecture's <c>wᵢ ← wᵢ + η(d − y)σ'(z)xᵢ</c>.
+/// </summary>
+public sealed class Sgd<T>(double learningRate) : Optimizer<T>(learningRate) where T : IFloatingPointIeee754<T>
+{
+    /// <inheritdoc/>
+    protected override void Update(int slot, Span<T> value, ReadOnlySpan<T> grad) =>
+        TensorPrimitives.MultiplyAdd(grad, T.CreateChecked(-LearningRate), value, value);
+}
+
+/// <summary>SGD with momentum: <c>v ← μv + ∂L/∂w;  w ← w − ηv</c>.</summary>
+public sealed class Momentum<T> : Optimizer<T> where T : IFloatingPointIeee754<T>
+{
+    private readonly List<T[]> velocity = [];
+
+    /// <summary>Creates the optimiser; <paramref name="momentum"/> μ must be in [0, 1).</summary>
+    public Momentum(double learningRate, double momentum = 0.9) : base(learningRate)
+    {
+        if (!(momentum >= 0 && momentum < 1)) throw new ArgumentOutOfRangeException(nameof(momentum), $"Momentum must be in [0, 1); got {momentum}.");
+        Mu = momentum;
+    }
+
+    /// <summary>The momentum coefficient μ.</summary>
+    public double Mu { get; }
+
+    /// <inheritdoc/>
+    protected override void Update(int slot, Span<T> value, ReadOnlySpan<T> grad)
+    {
+        var v = State(velocity, slot, value.Length);
+        TensorPrimitives.MultiplyAdd(v, T.CreateChecked(Mu), grad, v);
+        TensorPrimitives.MultiplyAdd(v, T.CreateChecked(-LearningRate), value, value);
+    }
+}
+
+/// <summary>
+/// Adam (Kingma &amp; Ba): <c>m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  w ← w − η·m̂/(√v̂ + ε)</c> with
+/// bias corrections <c>m̂ = m/(1−β₁ᵗ)</c>, <c>v̂ = v/(1−β₂ᵗ)</c>.
+/// </summary>
+public sealed class Adam<T> : Optimizer<T> where T : IFloatingPointIeee754<T>
+{
+    private readonly List<T[]> first = [], second = [];
+
+    /// <summary>Creates the optimiser with the usual defaults β₁ = 0.9, β₂ = 0.999, ε = 1e-8.</summary>
+    public Adam(double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8) : base(learningRate)
+    {
+        if (!(beta1 >= 0 && beta1 < 1)) throw new ArgumentOutOfRangeException(nameof(beta1), $"β₁ must be in [0, 1); got {beta1}.");
+        if (!(beta2 >= 0 && beta2 < 1)) throw new ArgumentOutOfRangeException(nameof(beta2), $"β₂ must be in [0, 1); got {beta2}.");
+        if (!(epsilon > 0)) throw new ArgumentOutOfRangeException(nameof(epsilon), $"ε must be positive; got {epsilon}.");
+        (Beta1, Beta2, Epsilon) = (beta1, beta2, epsilon);
+    }
+
+    /// <summary>Decay of the first moment.</summary>
+    public double Beta1 { get; }
+
+    /// <summary>Decay of the second moment.</summary>
+    public double Beta2 { get; }
+
+    /// <summary>Added to √v̂ for stability.</summary>
+    public double Epsilon { get; }
+
+    /// <inheritdoc/>
+    protected override void Update(int slot, Span<T> value, ReadOnlySpan<T> grad)
+    {
+        var m = State(first, slot, value.Length);
+        var v = State(second, slot, value.Length);
+        T b1 = T.CreateChecked(Beta1), b2 = T.CreateChecked(Beta2), eps = T.CreateChecked(Epsilon);
+        T c1 = T.CreateChecked(1 - Math.Pow(Beta1, Steps)), c2 = T.CreateChecked(1 - Math.Pow(Beta2, Steps));
+        T lr = T.CreateChecked(LearningRate);
+        for (int i = 0; i < value.Length; i++)
+        {
+            T g = grad[i];
+            m[i] = b1 * m[i] + (T.One - b1) * g;
+            v[i] = b2 * v[i] + (T.One - b2) * g * g;
+            value[i] -= lr * (m[i] / c1) / (T.Sqrt(v[i] / c2) + eps);
+        }
+    }
+}
