@@ -47,9 +47,15 @@ public sealed partial class DerivativeGenerator
         {
             var syntax = (MethodDeclarationSyntax)context.TargetNode;
             var method = (IMethodSymbol)context.TargetSymbol;
+            return Guard(method.Name, syntax.Identifier.GetLocation(), () => new Parser(context.SemanticModel, method, syntax, cancellation).Run());
+        }
+
+        /// <summary>Runs <paramref name="parse"/>, turning any exception but cancellation into diagnostic AD0001.</summary>
+        internal static ParseResult Guard(string methodName, Location location, Func<ParseResult> parse)
+        {
             try
             {
-                return new Parser(context.SemanticModel, method, syntax, cancellation).Run();
+                return parse();
             }
             catch (OperationCanceledException)
             {
@@ -57,7 +63,7 @@ public sealed partial class DerivativeGenerator
             }
             catch (Exception e)
             {
-                var d = DiagnosticInfo.Create(DiagnosticDescriptors.GeneratorFailed, LocationInfo.From(syntax.Identifier.GetLocation()), method.Name, e.GetType().Name + ": " + e.Message);
+                var d = DiagnosticInfo.Create(DiagnosticDescriptors.GeneratorFailed, LocationInfo.From(location), methodName, e.GetType().Name + ": " + e.Message);
                 return new ParseResult(null, new EquatableArray<DiagnosticInfo>(new[] { d }));
             }
         }
@@ -71,6 +77,8 @@ public sealed partial class DerivativeGenerator
             if (!partialClass || !type.IsStatic || type.ContainingType is not null || type.IsGenericType)
                 Report(DiagnosticDescriptors.NotInStaticPartialClass,
                     LocationInfo.From(syntax.Parent is ClassDeclarationSyntax cd ? cd.Identifier.GetLocation() : syntax.GetLocation()), Name, type.Name);
+            if (type.GetMembers(Name).OfType<IMethodSymbol>().Count(IsDifferentiable) > 1)
+                Report(DiagnosticDescriptors.WrongSignature, at, Name, "is overloaded by another [Differentiable] method of that name; give each its own name, since their generated members would clash");
             var extras = CheckSignature(at);
             if (diagnostics.Count > 0 || extras is null) return Done(null);
 
@@ -105,6 +113,9 @@ public sealed partial class DerivativeGenerator
                 scalarOnlyReason);
             return Done(model);
         }
+
+        private static bool IsDifferentiable(IMethodSymbol m)
+            => m.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == AttributeName);
 
         private ParseResult Done(ActivationModel? model) => new(model, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()));
 
@@ -181,7 +192,10 @@ public sealed partial class DerivativeGenerator
 
         // ---- statements: run symbolically; returns the node returned, or null when the statements fall through
 
-        private int? Exec(IReadOnlyList<StatementSyntax> statements, int start, Dictionary<string, int> env)
+        /// <summary>What runs after a nested statement list ends: the rest of the enclosing lists.</summary>
+        private sealed record Continuation(IReadOnlyList<StatementSyntax> Statements, int Start, Continuation? Next);
+
+        private int? Exec(IReadOnlyList<StatementSyntax> statements, int start, Dictionary<string, int> env, Continuation? rest = null)
         {
             for (int i = start; i < statements.Count; i++)
             {
@@ -193,35 +207,43 @@ public sealed partial class DerivativeGenerator
                         if (r.Expression is null) { Unsupported(r, "an empty 'return'", "return a value"); return graph.Const(0); }
                         return Expr(r.Expression, env);
                     case BlockSyntax b:
-                        {
-                            int? r = Exec(b.Statements, 0, env);
-                            if (r is not null) return r;
-                            break;
-                        }
+                        return Exec(b.Statements, 0, env, new Continuation(statements, i + 1, rest));
                     case LocalDeclarationStatementSyntax d:
                         foreach (var v in d.Declaration.Variables)
+                        {
                             if (v.Initializer is { } init) Bind(env, v.Identifier.ValueText, Expr(init.Value, env));
+                            else env[v.Identifier.ValueText] = Unassigned;
+                        }
                         break;
                     case ExpressionStatementSyntax e:
                         Assign(e.Expression, env);
                         break;
+                    case IfStatementSyntax f when f.DescendantNodes().OfType<ReturnStatementSyntax>().Any():
+                        {
+                            // a branch returns: each branch runs on through the rest of the method, and the
+                            // results join as one conditional expression
+                            int condition = Expr(f.Condition, env);
+                            var next = new Continuation(statements, i + 1, rest);
+                            int? rt = Exec(Flatten(f.Statement), 0, new Dictionary<string, int>(env), next);
+                            int? rf = f.Else is null
+                                ? Exec(statements, i + 1, new Dictionary<string, int>(env), rest)
+                                : Exec(Flatten(f.Else.Statement), 0, new Dictionary<string, int>(env), next);
+                            return rt is null || rf is null ? null : graph.Cond(condition, rt.Value, rf.Value);
+                        }
                     case IfStatementSyntax f:
                         {
+                            // no return inside: run both branches, then each local becomes c ? then-value : else-value
                             int condition = Expr(f.Condition, env);
                             var whenTrue = new Dictionary<string, int>(env);
                             var whenFalse = new Dictionary<string, int>(env);
-                            int? rt = Exec(Flatten(f.Statement), 0, whenTrue);
-                            int? rf = f.Else is null ? null : Exec(Flatten(f.Else.Statement), 0, whenFalse);
-                            if (rt is not null && rf is not null) return graph.Cond(condition, rt.Value, rf.Value);
-                            if (rt is not null || rf is not null)
-                            {
-                                // one branch returned: the rest of the list is the other branch
-                                int? rest = Exec(statements, i + 1, rt is not null ? whenFalse : whenTrue);
-                                if (rest is null) return null;
-                                return rt is not null ? graph.Cond(condition, rt.Value, rest.Value) : graph.Cond(condition, rest.Value, rf!.Value);
-                            }
+                            Exec(Flatten(f.Statement), 0, whenTrue);
+                            if (f.Else is not null) Exec(Flatten(f.Else.Statement), 0, whenFalse);
                             foreach (var name in env.Keys.ToList())
-                                env[name] = graph.Cond(condition, whenTrue[name], whenFalse[name]);
+                            {
+                                int t = whenTrue[name], u = whenFalse[name];
+                                // definite assignment: a local unassigned on one path is not read afterwards
+                                env[name] = t == Unassigned ? u : u == Unassigned ? t : graph.Cond(condition, t, u);
+                            }
                             break;
                         }
                     case EmptyStatementSyntax:
@@ -234,7 +256,7 @@ public sealed partial class DerivativeGenerator
                         return graph.Const(0);
                 }
             }
-            return null;
+            return rest is null ? null : Exec(rest.Statements, rest.Start, env, rest.Next);
         }
 
         private static IReadOnlyList<StatementSyntax> Flatten(StatementSyntax s) => s is BlockSyntax b ? b.Statements : new[] { s };
@@ -246,6 +268,8 @@ public sealed partial class DerivativeGenerator
             while (end < text.Length && (char.IsLetter(text[end]) || text[end] == '_')) end++;
             return end > 0 ? text.Substring(0, end) : s.Kind().ToString();
         }
+
+        private const int Unassigned = -1;
 
         private void Bind(Dictionary<string, int> env, string name, int node)
         {
@@ -285,7 +309,8 @@ public sealed partial class DerivativeGenerator
             var symbol = semantic.GetSymbolInfo(target, cancellation).Symbol;
             if (symbol is IParameterSymbol p) { Report(DiagnosticDescriptors.AssignsParameter, e, Name, p.Name); return; }
             if (symbol is not ILocalSymbol local) { Unsupported(e, $"an assignment to '{target}'", "assign only to locals of the method"); return; }
-            env.TryGetValue(local.Name, out int old);
+            if (!env.TryGetValue(local.Name, out int old)) old = Unassigned;
+            if (old == Unassigned && !e.IsKind(SyntaxKind.SimpleAssignmentExpression)) { Unsupported(e, $"'{local.Name}' before it is assigned", "assign it first"); return; }
             int value = update(old);
             if (value < 0) { Unsupported(e, $"the operator in '{e}'", "use =, +=, -=, *= or /="); return; }
             Bind(env, local.Name, value);
@@ -389,7 +414,7 @@ public sealed partial class DerivativeGenerator
                     return graph.X();
                 case IParameterSymbol p when SymbolEqualityComparer.Default.Equals(p.ContainingSymbol, method):
                     return graph.Param(p.Name);
-                case ILocalSymbol l when env.TryGetValue(l.Name, out int node):
+                case ILocalSymbol l when env.TryGetValue(l.Name, out int node) && node != Unassigned:
                     return node;
                 case IPropertySymbol or IFieldSymbol when symbol.IsStatic && IsNumericType(symbol.ContainingType) && NamedConstant(symbol.Name) is double v:
                     return graph.Const(v);
@@ -432,7 +457,7 @@ public sealed partial class DerivativeGenerator
                 Report(DiagnosticDescriptors.Recursion, call, Name);
                 return graph.Const(0);
             }
-            if (target.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == AttributeName))
+            if (IsDifferentiable(target))
                 return DifferentiableCall(call, target, env);
             if (!target.IsStatic || !IsNumericType(target.ContainingType) && !IsNumericType(target.ContainingType?.ContainingType))
             {
