@@ -1,1 +1,0 @@
-namespace AutoDiff.Generators { internal static class Placeholder { } }
