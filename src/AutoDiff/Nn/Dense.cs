@@ -19,7 +19,8 @@ public sealed class Dense<T> where T : IFloatingPointIeee754<T>
         ArgumentOutOfRangeException.ThrowIfLessThan(outputs, 1);
         ArgumentNullException.ThrowIfNull(random);
         Activation = activation;
-        bool heInit = activation?.Name.ToLowerInvariant() is "relu" or "leakyrelu" or "elu";
+        string kind = activation?.Name.ToLowerInvariant() ?? "linear";
+        bool heInit = kind.StartsWith("relu") || kind.StartsWith("leakyrelu") || kind.StartsWith("elu");
         var w = heInit
             ? Tensor.Normal<T>(random, Math.Sqrt(2.0 / inputs), inputs, outputs)
             : Tensor.Uniform<T>(random, -Math.Sqrt(6.0 / (inputs + outputs)), Math.Sqrt(6.0 / (inputs + outputs)), inputs, outputs);
