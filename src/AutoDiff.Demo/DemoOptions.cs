@@ -1,0 +1,116 @@
+using System.Globalization;
+using AutoDiff.Nn;
+
+namespace AutoDiff.Demo;
+
+/// <summary>What the demo trains and where it writes, parsed from the command line.</summary>
+internal sealed record DemoOptions
+{
+    public string Task { get; init; } = "both";
+    public int[] Hidden { get; init; } = [128];
+    public string Activation { get; init; } = "relu";
+    public string Loss { get; init; } = "auto";
+    public string Optimizer { get; init; } = "adam";
+    public double LearningRate { get; init; } = 0.002;
+    public int? Epochs { get; init; }
+    public int BatchSize { get; init; } = 64;
+    public int Seed { get; init; } = 1;
+    public bool Augment { get; init; } = true;
+    public string? DataPath { get; init; }
+    public string OutputDirectory { get; init; } = "demo-output";
+    public bool Help { get; init; }
+
+    public static string Usage => """
+        AutoDiff digits demo: learns an MLP on real MNIST digits by empirical risk minimisation.
+          multiclass: "which digit is this?"  784 → hidden → 10, softmax + multiclass KL
+          binary:     "is this a 2?"          784 → hidden → 1, sigmoid + binary KL
+
+        Usage: dotnet run -c Release --project src/AutoDiff.Demo -- [options]
+
+          --task multiclass|binary|both    what to train (default both)
+          --hidden 128[,64...]             hidden layer widths (default 128)
+          --activation NAME                hidden activation: linear, step, sigmoid, tanh, relu,
+                                           leakyrelu, elu, softplus (default relu)
+          --loss auto|kl|kl-prob|l2        kl: KL on logits (softmax / sigmoid inside the loss);
+                                           kl-prob: KL on the softmax / sigmoid output; l2: ½‖Y−d‖²
+                                           on that output (default auto = kl)
+          --optimizer adam|sgd|momentum    (default adam)
+          --lr RATE                        initial learning rate, cosine-annealed (default 0.002)
+          --epochs N                       (default 60 for multiclass, 8 for binary)
+          --batch N                        mini-batch size (default 64)
+          --seed N                         seed for the split, initialisation, shuffling and augmentation (default 1)
+          --augment on|off                 random small rotations, scalings and shifts of training digits (default on)
+          --data PATH                      a digits pack (.bin.gz) or a folder with the MNIST IDX files
+                                           (train-images-idx3-ubyte[.gz] and friends); default: the 10,000
+                                           embedded digits, split 8,000 train / 2,000 test
+          --out DIR                        where to write plots, models and the graph (default demo-output)
+          --help                           this text
+        """;
+
+    /// <summary>Parses arguments, or throws <see cref="DemoUsageException"/> naming the bad one.</summary>
+    public static DemoOptions Parse(string[] args)
+    {
+        var o = new DemoOptions();
+        for (int i = 0; i < args.Length; i++)
+        {
+            string key = args[i];
+            if (key is "--help" or "-h" or "-?") { o = o with { Help = true }; continue; }
+            if (!key.StartsWith("--", StringComparison.Ordinal)) throw new DemoUsageException($"unexpected argument '{key}'");
+            if (i + 1 >= args.Length) throw new DemoUsageException($"option {key} needs a value");
+            string value = args[++i];
+            o = key switch
+            {
+                "--task" => o with { Task = OneOf(key, value, "multiclass", "binary", "both") },
+                "--hidden" => o with { Hidden = value.Split(',').Select(v => Int(key, v.Trim(), 1, 100_000)).ToArray() },
+                "--activation" => o with { Activation = ActivationName(value) },
+                "--loss" => o with { Loss = OneOf(key, value, "auto", "kl", "kl-prob", "l2") },
+                "--optimizer" => o with { Optimizer = OneOf(key, value, "adam", "sgd", "momentum") },
+                "--lr" => o with { LearningRate = Real(key, value) },
+                "--epochs" => o with { Epochs = Int(key, value, 1, 100_000) },
+                "--batch" => o with { BatchSize = Int(key, value, 1, 1_000_000) },
+                "--seed" => o with { Seed = Int(key, value, int.MinValue, int.MaxValue) },
+                "--augment" => o with { Augment = OneOf(key, value, "on", "off") == "on" },
+                "--data" => o with { DataPath = value },
+                "--out" => o with { OutputDirectory = value },
+                _ => throw new DemoUsageException($"unknown option '{key}'"),
+            };
+        }
+        return o;
+    }
+
+    private static string OneOf(string key, string value, params string[] allowed) =>
+        allowed.FirstOrDefault(a => string.Equals(a, value, StringComparison.OrdinalIgnoreCase))
+        ?? throw new DemoUsageException($"{key} must be one of {string.Join(", ", allowed)}; got '{value}'");
+
+    private static int Int(string key, string value, int min, int max) =>
+        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) && v >= min && v <= max ? v
+        : throw new DemoUsageException($"{key} needs a whole number from {min} to {max}; got '{value}'");
+
+    private static double Real(string key, string value) =>
+        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v) && v > 0 ? v
+        : throw new DemoUsageException($"{key} needs a positive number; got '{value}'");
+
+    private static string ActivationName(string value)
+    {
+        try
+        {
+            _ = AutoDiff.Activations.ByName<float>(value);
+            return value.ToLowerInvariant();
+        }
+        catch (ArgumentException)
+        {
+            throw new DemoUsageException($"--activation must be one of {string.Join(", ", AutoDiff.Activations.Names)}; got '{value}'");
+        }
+    }
+
+    /// <summary>The optimiser the options ask for.</summary>
+    public Optimizer<float> CreateOptimizer() => Optimizer switch
+    {
+        "sgd" => new Sgd<float>(LearningRate),
+        "momentum" => new Momentum<float>(LearningRate),
+        _ => new Adam<float>(LearningRate),
+    };
+}
+
+/// <summary>A bad command line: the message says which option and why.</summary>
+internal sealed class DemoUsageException(string message) : Exception(message);

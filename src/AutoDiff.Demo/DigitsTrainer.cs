@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using AutoDiff.Data;
+using AutoDiff.Nn;
+
+namespace AutoDiff.Demo;
+
+/// <summary>One epoch's numbers.</summary>
+internal sealed record EpochStats(int Epoch, double TrainLoss, double TestAccuracy, double Seconds);
+
+/// <summary>
+/// Learns an MLP on digits by empirical risk minimisation: mini-batches, a loss that is a graph
+/// composition on the tape, one reverse sweep, an optimiser step. "multiclass" predicts the digit;
+/// "binary" answers "is this a 2?".
+/// </summary>
+internal sealed class DigitsTrainer(DemoOptions options, DigitSet train, DigitSet test, bool binary)
+{
+    public const int PositiveDigit = 2;
+
+    public string Name => binary ? "binary" : "multiclass";
+    public string Question => binary ? "is this a 2?" : "which digit is this?";
+    public int Epochs => options.Epochs ?? (binary ? 8 : 60);
+    private int Outputs => binary ? 1 : 10;
+    private string Loss => options.Loss == "auto" ? "kl" : options.Loss;
+
+    public Mlp<float> Model { get; } = new(
+        [train.Pixels, .. options.Hidden, binary ? 1 : 10],
+        [.. options.Hidden.Select(_ => (ElementwiseFunction<float>?)Activations.ByName<float>(options.Activation)), null],
+        options.Seed);
+
+    public List<EpochStats> History { get; } = [];
+
+    /// <summary>Trains for <see cref="Epochs"/> epochs, calling <paramref name="onEpoch"/> after each.</summary>
+    public void Run(Action<EpochStats> onEpoch)
+    {
+        int pixels = train.Pixels, batch = Math.Min(options.BatchSize, train.Count);
+        bool augment = options.Augment && train.Rows == 28 && train.Columns == 28;
+        var batches = new MiniBatches(train.Count, batch, options.Seed);
+        var optimizer = options.CreateOptimizer();
+        var schedule = new LearningRateSchedule.Cosine(options.LearningRate, options.LearningRate * 0.02, Epochs);
+        var random = new Random(options.Seed);
+        var images = new float[batch * pixels];
+        var distorted = new float[batch * pixels];
+        var labels = new int[batch];
+        var targets = new float[batch * Outputs];
+        var tape = new Tape();
+        var clock = Stopwatch.StartNew();
+        for (int epoch = 0; epoch < Epochs; epoch++)
+        {
+            optimizer.LearningRate = schedule.At(epoch);
+            batches.Shuffle();
+            double lossSum = 0;
+            for (int b = 0; b < batches.Count; b++)
+            {
+                var idx = batches[b];
+                int n = idx.Length;
+                Span<float> x = images.AsSpan(0, n * pixels);
+                train.CopyImages(idx, x);
+                if (augment)
+                {
+                    for (int i = 0; i < n; i++) Augment.Distort(x.Slice(i * pixels, pixels), distorted.AsSpan(i * pixels, pixels), random);
+                    x = distorted.AsSpan(0, n * pixels);
+                }
+                train.CopyLabels(idx, labels.AsSpan(0, n));
+                tape.Reset();
+                var output = Model.Forward(tape.Constant<float>(x, new Shape(n, pixels)));
+                var loss = LossOf(tape, output, labels.AsSpan(0, n), targets);
+                tape.Backward(loss);
+                optimizer.Step(Model.Parameters);
+                lossSum += loss.Item;
+            }
+            var stats = new EpochStats(epoch + 1, lossSum / batches.Count, Evaluate(test).Accuracy, clock.Elapsed.TotalSeconds);
+            if (!double.IsFinite(stats.TrainLoss))
+                throw new InvalidOperationException($"The {Name} training loss became {stats.TrainLoss} in epoch {epoch + 1}: lower the learning rate (--lr).");
+            History.Add(stats);
+            onEpoch(stats);
+        }
+    }
+
+    private Var<float> LossOf(Tape tape, Var<float> output, ReadOnlySpan<int> labels, float[] targetBuffer)
+    {
+        int n = labels.Length;
+        if (!binary)
+        {
+            return Loss switch
+            {
+                "kl" => Losses.CrossEntropyFromLogits(output, labels),
+                "kl-prob" => Losses.CrossEntropy(output.Softmax(), labels),
+                _ => Losses.L2(output.Softmax(), OneHot(tape, labels, targetBuffer)),
+            };
+        }
+        var d = targetBuffer.AsSpan(0, n);
+        for (int i = 0; i < n; i++) d[i] = labels[i] == PositiveDigit ? 1f : 0f;
+        var target = tape.Constant<float>(d, new Shape(n, 1));
+        return Loss switch
+        {
+            "kl" => Losses.BinaryKLFromLogits(output, target),
+            "kl-prob" => Losses.BinaryKL(output.Sigmoid(), target),
+            _ => Losses.L2(output.Sigmoid(), target),
+        };
+    }
+
+    private static Var<float> OneHot(Tape tape, ReadOnlySpan<int> labels, float[] buffer)
+    {
+        var d = buffer.AsSpan(0, labels.Length * 10);
+        d.Clear();
+        for (int i = 0; i < labels.Length; i++) d[i * 10 + labels[i]] = 1f;
+        return tape.Constant<float>(d, new Shape(labels.Length, 10));
+    }
+
+    /// <summary>Accuracy on a set, with its predictions and the true answers.</summary>
+    public (double Accuracy, int[] Predicted, int[] Actual) Evaluate(DigitSet set)
+    {
+        const int Chunk = 500;
+        var predicted = new int[set.Count];
+        var actual = new int[set.Count];
+        var x = new float[Chunk * set.Pixels];
+        var y = new float[Chunk * Outputs];
+        var idx = new int[Chunk];
+        for (int start = 0; start < set.Count; start += Chunk)
+        {
+            int n = Math.Min(Chunk, set.Count - start);
+            for (int i = 0; i < n; i++) idx[i] = start + i;
+            set.CopyImages(idx.AsSpan(0, n), x.AsSpan(0, n * set.Pixels));
+            set.CopyLabels(idx.AsSpan(0, n), actual.AsSpan(start, n));
+            Model.Predict(x.AsSpan(0, n * set.Pixels), n, y.AsSpan(0, n * Outputs));
+            if (binary)
+                for (int i = 0; i < n; i++) predicted[start + i] = y[i] > 0 ? 1 : 0; // σ(z) > ½ ⇔ z > 0
+            else
+                Metrics.ArgMax<float>(y.AsSpan(0, n * 10), 10, predicted.AsSpan(start, n));
+        }
+        if (binary)
+            for (int i = 0; i < actual.Length; i++) actual[i] = actual[i] == PositiveDigit ? 1 : 0;
+        return (Metrics.Accuracy(predicted, actual), predicted, actual);
+    }
+}
