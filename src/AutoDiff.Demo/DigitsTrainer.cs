@@ -12,7 +12,7 @@ internal sealed record EpochStats(int Epoch, double TrainLoss, double TestAccura
 /// composition on the tape, one reverse sweep, an optimiser step. "multiclass" predicts the digit;
 /// "binary" answers "is this a 2?".
 /// </summary>
-internal sealed class DigitsTrainer(DemoOptions options, DigitSet train, DigitSet test, bool binary)
+internal sealed class DigitsTrainer(DemoOptions options, DigitSet train, DigitSet test, bool binary, bool elastic = false)
 {
     public const int PositiveDigit = 2;
 
@@ -37,12 +37,13 @@ internal sealed class DigitsTrainer(DemoOptions options, DigitSet train, DigitSe
         var batches = new MiniBatches(train.Count, batch, options.Seed);
         var optimizer = options.CreateOptimizer();
         var schedule = new LearningRateSchedule.Cosine(options.LearningRate, options.LearningRate * 0.02, Epochs);
-        var random = new Random(options.Seed);
+        var augmenter = augment ? new Augment(options.Seed, elastic ? 2.0 : 0.0) : null;
         var images = new float[batch * pixels];
         var distorted = new float[batch * pixels];
         var labels = new int[batch];
         var targets = new float[batch * Outputs];
         var tape = new Tape();
+        var averaged = new ParameterAverage<float>(Model.Parameters, 0.998);
         var clock = Stopwatch.StartNew();
         for (int epoch = 0; epoch < Epochs; epoch++)
         {
@@ -55,9 +56,9 @@ internal sealed class DigitsTrainer(DemoOptions options, DigitSet train, DigitSe
                 int n = idx.Length;
                 Span<float> x = images.AsSpan(0, n * pixels);
                 train.CopyImages(idx, x);
-                if (augment)
+                if (augmenter is not null)
                 {
-                    for (int i = 0; i < n; i++) Augment.Distort(x.Slice(i * pixels, pixels), distorted.AsSpan(i * pixels, pixels), random);
+                    for (int i = 0; i < n; i++) augmenter.Distort(x.Slice(i * pixels, pixels), distorted.AsSpan(i * pixels, pixels));
                     x = distorted.AsSpan(0, n * pixels);
                 }
                 train.CopyLabels(idx, labels.AsSpan(0, n));
@@ -66,9 +67,12 @@ internal sealed class DigitsTrainer(DemoOptions options, DigitSet train, DigitSe
                 var loss = LossOf(tape, output, labels.AsSpan(0, n), targets);
                 tape.Backward(loss);
                 optimizer.Step(Model.Parameters);
+                averaged.Update();
                 lossSum += loss.Item;
             }
+            averaged.Swap(); // evaluate (and finally keep) the averaged weights
             var stats = new EpochStats(epoch + 1, lossSum / batches.Count, Evaluate(test).Accuracy, clock.Elapsed.TotalSeconds);
+            if (epoch < Epochs - 1) averaged.Swap();
             if (!double.IsFinite(stats.TrainLoss))
                 throw new InvalidOperationException($"The {Name} training loss became {stats.TrainLoss} in epoch {epoch + 1}: lower the learning rate (--lr).");
             History.Add(stats);
