@@ -8,7 +8,8 @@ namespace AutoDiff.Kernels;
 /// kc×Nr panel of B and writes (or adds) the Mr×Nr tile into C.
 /// </summary>
 /// <remarks>
-/// Packed layouts: A panel holds <c>a[p*Mr + i]</c>, B panel holds <c>b[p*Nr + j]</c>.
+/// Packed layouts: A panel holds <c>a[p*Mr + i]</c>, B panel holds <c>b[p*ldb + j]</c>: ldb = Nr
+/// for a packed panel, or the row stride of a row-major B read in place.
 /// Every output element is one FMA chain over p = 0..kc-1 in order, started from zero, then
 /// stored or added to C once: the reduction order depends only on the k blocking.
 /// </remarks>
@@ -20,8 +21,8 @@ internal unsafe interface IGemmMicroKernel<T> where T : unmanaged
     /// <summary>Columns of the register tile.</summary>
     static abstract int Nr { get; }
 
-    /// <summary>C tile (row stride <paramref name="ldc"/>) = or += A panel · B panel.</summary>
-    static abstract void Run(int kc, T* a, T* b, T* c, nint ldc, bool overwrite);
+    /// <summary>C tile (row stride <paramref name="ldc"/>) = or += A panel · B panel (row stride <paramref name="ldb"/>).</summary>
+    static abstract void Run(int kc, T* a, T* b, nint ldb, T* c, nint ldc, bool overwrite);
 }
 
 /// <summary>Fused multiply-add on generic vectors; the type tests fold away when the JIT specialises.</summary>
@@ -57,7 +58,7 @@ internal readonly unsafe struct Kernel512<T> : IGemmMicroKernel<T> where T : unm
     public static int Mr => 8;
     public static int Nr => 2 * Vector512<T>.Count;
 
-    public static void Run(int kc, T* a, T* b, T* c, nint ldc, bool overwrite)
+    public static void Run(int kc, T* a, T* b, nint ldb, T* c, nint ldc, bool overwrite)
     {
         var c00 = Vector512<T>.Zero; var c01 = Vector512<T>.Zero;
         var c10 = Vector512<T>.Zero; var c11 = Vector512<T>.Zero;
@@ -82,7 +83,7 @@ internal readonly unsafe struct Kernel512<T> : IGemmMicroKernel<T> where T : unm
             x = Vector512.Create(a[6]); c60 = VectorFma.Fma(x, b0, c60); c61 = VectorFma.Fma(x, b1, c61);
             x = Vector512.Create(a[7]); c70 = VectorFma.Fma(x, b0, c70); c71 = VectorFma.Fma(x, b1, c71);
             a += 8;
-            b += 2 * w;
+            b += ldb;
         }
         Store(c, w, overwrite, c00, c01); c += ldc;
         Store(c, w, overwrite, c10, c11); c += ldc;
@@ -116,7 +117,7 @@ internal readonly unsafe struct Kernel256<T> : IGemmMicroKernel<T> where T : unm
     public static int Mr => 6;
     public static int Nr => 2 * Vector256<T>.Count;
 
-    public static void Run(int kc, T* a, T* b, T* c, nint ldc, bool overwrite)
+    public static void Run(int kc, T* a, T* b, nint ldb, T* c, nint ldc, bool overwrite)
     {
         var c00 = Vector256<T>.Zero; var c01 = Vector256<T>.Zero;
         var c10 = Vector256<T>.Zero; var c11 = Vector256<T>.Zero;
@@ -137,7 +138,7 @@ internal readonly unsafe struct Kernel256<T> : IGemmMicroKernel<T> where T : unm
             x = Vector256.Create(a[4]); c40 = VectorFma.Fma(x, b0, c40); c41 = VectorFma.Fma(x, b1, c41);
             x = Vector256.Create(a[5]); c50 = VectorFma.Fma(x, b0, c50); c51 = VectorFma.Fma(x, b1, c51);
             a += 6;
-            b += 2 * w;
+            b += ldb;
         }
         Store(c, w, overwrite, c00, c01); c += ldc;
         Store(c, w, overwrite, c10, c11); c += ldc;

@@ -96,40 +96,74 @@ internal static unsafe class GemmPacked<T, TKernel>
     public static void RunSingle(in GemmArgs<T> g)
     {
         int mr = TKernel.Mr, nr = TKernel.Nr;
-        int kcMax = Math.Min(KC, g.K);
+        // Equal k slices (784 → 4×196, not 3×256 + 16). The slicing depends on k alone, so
+        // every output element sees the same additions whatever the thread split.
+        int kSlices = Ceil(g.K, KC), kcMax = Ceil(g.K, kSlices);
         int mcMax = Math.Min(MC, RoundUp(g.M, mr));
         int ncMax = Math.Min(NC, RoundUp(g.N, nr));
+        // With one row block, a packed B panel would be read once: let the kernel read full
+        // panels of a row-major B in place and pack only the ragged last panel.
+        bool bInPlace = !g.TransB && g.M <= MC;
         T* pa = Buffer(ref packA, mcMax * kcMax);
-        T* pb = Buffer(ref packB, kcMax * ncMax);
+        T* pb = Buffer(ref packB, kcMax * (bInPlace ? nr : ncMax));
         T* tile = stackalloc T[mr * nr];
 
         for (int jc = 0; jc < g.N; jc += NC)
         {
             int nc = Math.Min(NC, g.N - jc);
-            for (int pc = 0; pc < g.K; pc += KC)
+            for (int slice = 0; slice < kSlices; slice++)
             {
-                int kc = Math.Min(KC, g.K - pc);
+                int pc = (int)((long)g.K * slice / kSlices), kc = (int)((long)g.K * (slice + 1) / kSlices) - pc;
                 T* bBlock = g.TransB ? g.B + jc * g.Ldb + pc : g.B + pc * g.Ldb + jc;
-                GemmPacking.PackB(g.TransB, bBlock, g.Ldb, kc, nc, nr, pb);
-                bool overwrite = pc == 0 && !g.Accumulate;
+                var panels = new BPanels { Direct = bBlock, DirectLd = g.Ldb, DirectCols = 0, Packed = pb, Kc = kc };
+                if (bInPlace)
+                {
+                    panels.DirectCols = nc / nr * nr;
+                    if (panels.DirectCols < nc)
+                        GemmPacking.PackB(g.TransB, bBlock + panels.DirectCols, g.Ldb, kc, nc - panels.DirectCols, nr, pb);
+                }
+                else
+                {
+                    GemmPacking.PackB(g.TransB, bBlock, g.Ldb, kc, nc, nr, pb);
+                }
+                bool overwrite = slice == 0 && !g.Accumulate;
                 for (int ic = 0; ic < g.M; ic += MC)
                 {
                     int mc = Math.Min(MC, g.M - ic);
                     T* aBlock = g.TransA ? g.A + pc * g.Lda + ic : g.A + ic * g.Lda + pc;
                     GemmPacking.PackA(g.TransA, aBlock, g.Lda, mc, kc, mr, pa);
-                    MacroKernel(mc, nc, kc, pa, pb, g.C + ic * g.Ldc + jc, g.Ldc, overwrite, tile);
+                    MacroKernel(mc, nc, kc, pa, panels, g.C + ic * g.Ldc + jc, g.Ldc, overwrite, tile);
                 }
             }
         }
     }
 
-    private static void MacroKernel(int mc, int nc, int kc, T* pa, T* pb, T* c, nint ldc, bool overwrite, T* tile)
+    /// <summary>Where the kc×Nr panels of B are: the first DirectCols columns in place, the rest packed.</summary>
+    private struct BPanels
+    {
+        public T* Direct, Packed;
+        public nint DirectLd;
+        public int DirectCols, Kc;
+
+        public readonly T* Panel(int jr, out nint ld)
+        {
+            if (jr < DirectCols)
+            {
+                ld = DirectLd;
+                return Direct + jr;
+            }
+            ld = TKernel.Nr;
+            return Packed + (jr - DirectCols) * Kc;
+        }
+    }
+
+    private static void MacroKernel(int mc, int nc, int kc, T* pa, in BPanels panels, T* c, nint ldc, bool overwrite, T* tile)
     {
         int mr = TKernel.Mr, nr = TKernel.Nr;
         for (int jr = 0; jr < nc; jr += nr)
         {
             int cols = Math.Min(nr, nc - jr);
-            T* b = pb + jr * kc;
+            T* b = panels.Panel(jr, out nint ldb);
             for (int ir = 0; ir < mc; ir += mr)
             {
                 int rows = Math.Min(mr, mc - ir);
@@ -137,11 +171,11 @@ internal static unsafe class GemmPacked<T, TKernel>
                 T* cTile = c + ir * ldc + jr;
                 if (rows == mr && cols == nr)
                 {
-                    TKernel.Run(kc, a, b, cTile, ldc, overwrite);
+                    TKernel.Run(kc, a, b, ldb, cTile, ldc, overwrite);
                     continue;
                 }
                 // Edge tile: full tile into scratch, then the same single store/add per element.
-                TKernel.Run(kc, a, b, tile, nr, overwrite: true);
+                TKernel.Run(kc, a, b, ldb, tile, nr, overwrite: true);
                 for (int i = 0; i < rows; i++)
                 {
                     T* ci = cTile + i * ldc;

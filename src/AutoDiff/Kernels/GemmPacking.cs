@@ -1,4 +1,5 @@
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace AutoDiff.Kernels;
 
@@ -32,12 +33,17 @@ internal static unsafe class GemmPacking
             }
             else
             {
-                // op(A)(i, p) = a[i*lda + p]: read rows sequentially, write with stride mr.
+                // op(A)(i, p) = a[i*lda + p]: 8×8 transposes when the panel is 8 full float rows,
+                // otherwise read rows sequentially and write with stride mr.
+                int p0 = 0;
+                if (typeof(T) == typeof(float) && Avx.IsSupported && mr == 8 && mrows == 8)
+                    for (; p0 <= kc - 8; p0 += 8)
+                        Transpose8x8((float*)(a + r0 * lda + p0), lda, (float*)(dst + p0 * 8), 8);
                 for (int i = 0; i < mrows; i++)
                 {
                     T* src = a + (r0 + i) * lda;
                     T* d = dst + i;
-                    for (int p = 0; p < kc; p++) d[p * mr] = src[p];
+                    for (int p = p0; p < kc; p++) d[p * mr] = src[p];
                 }
                 for (int i = mrows; i < mr; i++)
                     for (int p = 0; p < kc; p++) dst[p * mr + i] = default;
@@ -71,8 +77,19 @@ internal static unsafe class GemmPacking
             }
             else
             {
-                // op(B)(p, j) = b[j*ldb + p]: read rows of the stored B, write with stride nr.
-                for (int j = 0; j < ncols; j++)
+                // op(B)(p, j) = b[j*ldb + p]: 8×8 transposes for groups of 8 full float columns,
+                // then the rest read along the stored rows and written with stride nr.
+                int j0 = 0;
+                if (typeof(T) == typeof(float) && Avx.IsSupported && kc >= 8)
+                    for (; j0 <= ncols - 8; j0 += 8)
+                    {
+                        int p = 0;
+                        for (; p <= kc - 8; p += 8)
+                            Transpose8x8((float*)(b + (s0 + j0) * ldb + p), ldb, (float*)(dst + p * nr + j0), nr);
+                        for (int j = j0; j < j0 + 8; j++)
+                            for (int q = p; q < kc; q++) dst[q * nr + j] = b[(s0 + j) * ldb + q];
+                    }
+                for (int j = j0; j < ncols; j++)
                 {
                     T* src = b + (s0 + j) * ldb;
                     T* d = dst + j;
@@ -82,6 +99,46 @@ internal static unsafe class GemmPacking
                     for (int p = 0; p < kc; p++) dst[p * nr + j] = default;
             }
         }
+    }
+
+    /// <summary>dst[c*dstStride + r] = src[r*srcStride + c] for r, c in 0..8.</summary>
+    private static void Transpose8x8(float* src, nint srcStride, float* dst, nint dstStride)
+    {
+        var r0 = Avx.LoadVector256(src);
+        var r1 = Avx.LoadVector256(src + srcStride);
+        var r2 = Avx.LoadVector256(src + 2 * srcStride);
+        var r3 = Avx.LoadVector256(src + 3 * srcStride);
+        var r4 = Avx.LoadVector256(src + 4 * srcStride);
+        var r5 = Avx.LoadVector256(src + 5 * srcStride);
+        var r6 = Avx.LoadVector256(src + 6 * srcStride);
+        var r7 = Avx.LoadVector256(src + 7 * srcStride);
+        // Interleave pairs of rows: t0 = r0[0] r1[0] r0[1] r1[1] | r0[4] r1[4] r0[5] r1[5], ...
+        var t0 = Avx.UnpackLow(r0, r1);
+        var t1 = Avx.UnpackHigh(r0, r1);
+        var t2 = Avx.UnpackLow(r2, r3);
+        var t3 = Avx.UnpackHigh(r2, r3);
+        var t4 = Avx.UnpackLow(r4, r5);
+        var t5 = Avx.UnpackHigh(r4, r5);
+        var t6 = Avx.UnpackLow(r6, r7);
+        var t7 = Avx.UnpackHigh(r6, r7);
+        // Groups of four rows: s0 = column 0 of rows 0..3 | column 4 of rows 0..3, ...
+        var s0 = Avx.Shuffle(t0, t2, 0x44);
+        var s1 = Avx.Shuffle(t0, t2, 0xEE);
+        var s2 = Avx.Shuffle(t1, t3, 0x44);
+        var s3 = Avx.Shuffle(t1, t3, 0xEE);
+        var s4 = Avx.Shuffle(t4, t6, 0x44);
+        var s5 = Avx.Shuffle(t4, t6, 0xEE);
+        var s6 = Avx.Shuffle(t5, t7, 0x44);
+        var s7 = Avx.Shuffle(t5, t7, 0xEE);
+        // Join the 128-bit halves of rows 0..3 and 4..7.
+        Avx.Store(dst, Avx.Permute2x128(s0, s4, 0x20));
+        Avx.Store(dst + dstStride, Avx.Permute2x128(s1, s5, 0x20));
+        Avx.Store(dst + 2 * dstStride, Avx.Permute2x128(s2, s6, 0x20));
+        Avx.Store(dst + 3 * dstStride, Avx.Permute2x128(s3, s7, 0x20));
+        Avx.Store(dst + 4 * dstStride, Avx.Permute2x128(s0, s4, 0x31));
+        Avx.Store(dst + 5 * dstStride, Avx.Permute2x128(s1, s5, 0x31));
+        Avx.Store(dst + 6 * dstStride, Avx.Permute2x128(s2, s6, 0x31));
+        Avx.Store(dst + 7 * dstStride, Avx.Permute2x128(s3, s7, 0x31));
     }
 
     private static void CopyRow<T>(T* src, T* dst, int count) where T : unmanaged
