@@ -46,8 +46,8 @@ internal static unsafe class GemmPacked<T, TKernel>
 {
     /// <summary>Depth of a packed slice: a kc×Nr B micro-panel of 16 KiB, an Mr×kc A micro-panel of 4–8 KiB.</summary>
     internal static int KC = 256;
-    /// <summary>Rows of a packed A block (MC×KC×sizeof(T) ≈ 96–192 KiB, held in L2).</summary>
-    internal static int MC = RoundUp(384 / Unsafe.SizeOf<T>(), TKernel.Mr);
+    /// <summary>Rows of a packed A block (MC×KC×sizeof(T) = 128 KiB, held in L2).</summary>
+    internal static int MC = RoundUp(512 / Unsafe.SizeOf<T>(), TKernel.Mr);
     /// <summary>Columns of a packed B block (KC×NC×sizeof(T) = 1 MiB, held in L2/L3).</summary>
     internal static int NC = RoundUp(1024 * 4 / Unsafe.SizeOf<T>(), TKernel.Nr);
 

@@ -23,13 +23,16 @@ internal static unsafe class GemmPacking
             {
                 // op(A)(i, p) = a[p*lda + i]: each p is a contiguous run of mrows elements.
                 T* src = a + r0;
-                for (int p = 0; p < kc; p++, src += lda)
-                {
-                    T* d = dst + p * mr;
-                    int i = 0;
-                    for (; i < mrows; i++) d[i] = src[i];
-                    for (; i < mr; i++) d[i] = default;
-                }
+                if (mrows == mr)
+                    for (int p = 0; p < kc; p++, src += lda) CopyRow(src, dst + p * mr, mr);
+                else
+                    for (int p = 0; p < kc; p++, src += lda)
+                    {
+                        T* d = dst + p * mr;
+                        int i = 0;
+                        for (; i < mrows; i++) d[i] = src[i];
+                        for (; i < mr; i++) d[i] = default;
+                    }
             }
             else
             {

@@ -80,6 +80,24 @@ internal static unsafe class GemmSmall<T> where T : unmanaged, IFloatingPointIee
                     Store(cRow + j, s0, g.Accumulate);
                 }
             }
+            // Scalar tail, four columns at a time so four FMA chains overlap their latency.
+            for (; j <= g.N - 4; j += 4)
+            {
+                T s0 = T.Zero, s1 = T.Zero, s2 = T.Zero, s3 = T.Zero;
+                T* b = g.B + j;
+                for (int p = 0; p < g.K; p++, b += g.Ldb)
+                {
+                    T x = aRow[p * aStep];
+                    s0 = T.FusedMultiplyAdd(x, b[0], s0);
+                    s1 = T.FusedMultiplyAdd(x, b[1], s1);
+                    s2 = T.FusedMultiplyAdd(x, b[2], s2);
+                    s3 = T.FusedMultiplyAdd(x, b[3], s3);
+                }
+                cRow[j] = g.Accumulate ? cRow[j] + s0 : s0;
+                cRow[j + 1] = g.Accumulate ? cRow[j + 1] + s1 : s1;
+                cRow[j + 2] = g.Accumulate ? cRow[j + 2] + s2 : s2;
+                cRow[j + 3] = g.Accumulate ? cRow[j + 3] + s3 : s3;
+            }
             for (; j < g.N; j++)
             {
                 T s = T.Zero;
