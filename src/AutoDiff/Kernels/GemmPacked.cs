@@ -35,7 +35,7 @@ internal unsafe struct GemmArgs<T> where T : unmanaged
 /// <summary>
 /// Goto/BLIS-style blocked GEMM: for each NC-wide column block and KC-deep slice of k, pack the
 /// KC×NC block of op(B); for each MC-tall row block pack the MC×KC block of op(A); then run the
-/// micro-kernel over every Mr×Nr tile (B micro-panel outer, so it stays in L1 while A streams
+/// micro-kernel over every Mr×Nr tile (B micro-panel outer, reused from L1/L2 while A streams
 /// from L2). Large problems are split into row or column ranges, one per thread; each range runs
 /// the same blocked loops on its own packing buffers, so every output element sees the same
 /// k blocking, the same FMA chain and the same additions whatever the thread count.
@@ -44,7 +44,7 @@ internal static unsafe class GemmPacked<T, TKernel>
     where T : unmanaged, IFloatingPointIeee754<T>
     where TKernel : struct, IGemmMicroKernel<T>
 {
-    /// <summary>Depth of a packed slice: a kc×Nr B micro-panel of 16 KiB, an Mr×kc A micro-panel of 4–8 KiB.</summary>
+    /// <summary>Largest depth of a k slice (k is cut into equal slices): a float kc×Nr B micro-panel is 32 KiB, an Mr×kc A micro-panel 8 KiB.</summary>
     internal static int KC = 256;
     /// <summary>Rows of a packed A block (MC×KC×sizeof(T) = 128 KiB, held in L2).</summary>
     internal static int MC = RoundUp(512 / Unsafe.SizeOf<T>(), TKernel.Mr);
