@@ -23,14 +23,18 @@ public static class GradProperty
     }
 
     /// <summary>The gradient of the scalar function <paramref name="f"/> of <paramref name="arity"/> arguments passes <see cref="GradCheck"/> on <paramref name="domain"/>.</summary>
-    public static Property ForAll(int arity, Domain domain, Func<Tape, Scalar[], Scalar> f, GradCheckOptions? options = null)
+    public static Property ForAll(int arity, Domain domain, Func<Tape, Scalar[], Scalar> f, GradCheckOptions? options = null) =>
+        ForAll(TensorArb.Points(arity, domain), f, options);
+
+    /// <summary>The gradient of the scalar function <paramref name="f"/> passes <see cref="GradCheck"/> at every point drawn from <paramref name="points"/>.</summary>
+    public static Property ForAll(Arbitrary<double[]> points, Func<Tape, Scalar[], Scalar> f, GradCheckOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(domain);
+        ArgumentNullException.ThrowIfNull(points);
         ArgumentNullException.ThrowIfNull(f);
-        return Prop.ForAll(TensorArb.Inputs(domain, new Shape(arity)), x =>
+        return Prop.ForAll(points, x =>
         {
-            var r = GradCheck.Check(f, x[0].Data, options);
-            return r.Passed.Label($"{r} at x = [{string.Join(", ", x[0].Data)}]");
+            var r = GradCheck.Check(f, x, options);
+            return r.Passed.Label($"{r} at x = [{string.Join(", ", x)}]");
         });
     }
 }

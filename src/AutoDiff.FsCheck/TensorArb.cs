@@ -31,6 +31,10 @@ public static class TensorArb
     /// <summary>Inputs of fixed shapes.</summary>
     public static Arbitrary<Tensor<double>[]> Inputs(Domain domain, params Shape[] shapes) => Inputs(Gen.Constant(shapes), domain);
 
+    /// <summary>Points of <paramref name="arity"/> coordinates in <paramref name="domain"/>, for scalar functions.</summary>
+    public static Arbitrary<double[]> Points(int arity, Domain domain) =>
+        Inputs(domain, new Shape(arity)).Convert(x => x[0].Data, p => [new Tensor<double>(p, new Shape(p.Length))]);
+
     private static Gen<double> Unit() => Gen.Choose(0, int.MaxValue - 1).Select(i => i / (double)int.MaxValue);
 
     private static IEnumerable<Tensor<double>[]> Shrink(Tensor<double>[] inputs, Domain domain)

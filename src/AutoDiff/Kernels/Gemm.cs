@@ -43,9 +43,10 @@ public static class Gemm
         ArgumentOutOfRangeException.ThrowIfNegative(m);
         ArgumentOutOfRangeException.ThrowIfNegative(n);
         ArgumentOutOfRangeException.ThrowIfNegative(k);
-        CheckLength(a.Length, (long)m * k, nameof(a), transA ? $"A (k×m = {k}×{m})" : $"A (m×k = {m}×{k})");
-        CheckLength(b.Length, (long)k * n, nameof(b), transB ? $"B (n×k = {n}×{k})" : $"B (k×n = {k}×{n})");
-        CheckLength(c.Length, (long)m * n, nameof(c), $"C (m×n = {m}×{n})");
+        // The messages are built only on failure: this runs on every layer of every training step.
+        if (a.Length < (long)m * k) ThrowTooShort(a.Length, (long)m * k, nameof(a), transA ? $"A (k×m = {k}×{m})" : $"A (m×k = {m}×{k})");
+        if (b.Length < (long)k * n) ThrowTooShort(b.Length, (long)k * n, nameof(b), transB ? $"B (n×k = {n}×{k})" : $"B (k×n = {k}×{n})");
+        if (c.Length < (long)m * n) ThrowTooShort(c.Length, (long)m * n, nameof(c), $"C (m×n = {m}×{n})");
 
         if (m == 0 || n == 0) return;
         if (k == 0)
@@ -121,12 +122,8 @@ public static class Gemm
             }
     }
 
-    private static void CheckLength(int actual, long expected, string name, string shape)
-    {
-        if (actual < expected)
-            throw new ArgumentException(
-                $"{shape} needs at least {expected} elements, but the span has length {actual}.", name);
-    }
+    private static void ThrowTooShort(int actual, long expected, string name, string shape) =>
+        throw new ArgumentException($"{shape} needs at least {expected} elements, but the span has length {actual}.", name);
 
     private static ReadOnlySpan<TTo> Cast<TFrom, TTo>(ReadOnlySpan<TFrom> s) =>
         MemoryMarshal.CreateReadOnlySpan(ref Unsafe.As<TFrom, TTo>(ref MemoryMarshal.GetReference(s)), s.Length);

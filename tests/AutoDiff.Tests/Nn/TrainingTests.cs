@@ -81,8 +81,14 @@ public class TrainingTests
                 "multiclass-kl-logits" => t => Losses.CrossEntropyFromLogits(mlp.Forward(t.Constant(x)), labels),
                 _ => t => Losses.CrossEntropy(mlp.Forward(t.Constant(x)).Softmax(), labels),
             };
+            // Kinked activations (step, ReLU, leaky ReLU) are differentiable except where a hidden
+            // pre-activation is 0; a case with one within 1e-4 of its kink says nothing about the gradient.
+            var pre = new Tape();
+            var first = mlp.Layers[0];
+            var z = pre.Constant(x).MatMul(pre.Constant(first.Weight.Value)) + pre.Constant(first.Bias.Value);
+            double nearestKink = z.Value.ToArray().Min(v => Math.Abs(v));
             var r = GradCheck.Check(f, mlp.Parameters, new GradCheckOptions { AbsoluteTolerance = 1e-5, RelativeTolerance = 1e-3 });
-            return r.Passed.Label(r.ToString());
+            return r.Passed.Label($"{r}; nearest hidden pre-activation to 0: {nearestKink:G3}").When(nearestKink > 1e-4);
         });
         Check.One(Config.QuickThrowOnFailure.WithMaxTest(20).WithQuietOnSuccess(true), property);
     }
