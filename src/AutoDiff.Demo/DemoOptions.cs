@@ -16,6 +16,7 @@ internal sealed record DemoOptions
     public int BatchSize { get; init; } = 64;
     public int Seed { get; init; } = 1;
     public bool Augment { get; init; } = true;
+    public bool Deskew { get; init; } = true;
     public string? DataPath { get; init; }
     public string OutputDirectory { get; init; } = "demo-output";
     public bool Help { get; init; }
@@ -36,10 +37,11 @@ internal sealed record DemoOptions
                                            on that output (default auto = kl)
           --optimizer adam|sgd|momentum    (default adam)
           --lr RATE                        initial learning rate, cosine-annealed (default 0.002)
-          --epochs N                       (default 60 for multiclass, 8 for binary)
+          --epochs N                       passes over the training digits (default 60)
           --batch N                        mini-batch size (default 64)
           --seed N                         seed for the split, initialisation, shuffling and augmentation (default 1)
           --augment on|off                 random small rotations, scalings and shifts of training digits (default on)
+          --deskew on|off                  straighten slanted digits (train and test alike) before training (default on)
           --data PATH                      a digits pack (.bin.gz) or a folder with the MNIST IDX files
                                            (train-images-idx3-ubyte[.gz] and friends); default: the 10,000
                                            embedded digits, split 8,000 train / 2,000 test
@@ -70,6 +72,7 @@ internal sealed record DemoOptions
                 "--batch" => o with { BatchSize = Int(key, value, 1, 1_000_000) },
                 "--seed" => o with { Seed = Int(key, value, int.MinValue, int.MaxValue) },
                 "--augment" => o with { Augment = OneOf(key, value, "on", "off") == "on" },
+                "--deskew" => o with { Deskew = OneOf(key, value, "on", "off") == "on" },
                 "--data" => o with { DataPath = value },
                 "--out" => o with { OutputDirectory = value },
                 _ => throw new DemoUsageException($"unknown option '{key}'"),

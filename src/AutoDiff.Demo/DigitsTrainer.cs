@@ -12,13 +12,13 @@ internal sealed record EpochStats(int Epoch, double TrainLoss, double TestAccura
 /// composition on the tape, one reverse sweep, an optimiser step. "multiclass" predicts the digit;
 /// "binary" answers "is this a 2?".
 /// </summary>
-internal sealed class DigitsTrainer(DemoOptions options, DigitSet train, DigitSet test, bool binary, bool elastic = false)
+internal sealed class DigitsTrainer(DemoOptions options, DigitSet train, DigitSet test, bool binary)
 {
     public const int PositiveDigit = 2;
 
     public string Name => binary ? "binary" : "multiclass";
     public string Question => binary ? "is this a 2?" : "which digit is this?";
-    public int Epochs => options.Epochs ?? (binary ? 8 : 60);
+    public int Epochs => options.Epochs ?? 60;
     private int Outputs => binary ? 1 : 10;
     private string Loss => options.Loss == "auto" ? "kl" : options.Loss;
 
@@ -29,6 +29,28 @@ internal sealed class DigitsTrainer(DemoOptions options, DigitSet train, DigitSe
 
     public List<EpochStats> History { get; } = [];
 
+    private float[]? trainImages;
+    private readonly Dictionary<DigitSet, float[]> prepared = [];
+
+    /// <summary>All images of a set as floats in 0..1, deskewed when the options ask for it (computed once).</summary>
+    private float[] Prepared(DigitSet set)
+    {
+        if (prepared.TryGetValue(set, out var done)) return done;
+        var all = new float[set.Count * set.Pixels];
+        set.CopyImages(Enumerable.Range(0, set.Count).ToArray(), all);
+        if (options.Deskew)
+        {
+            var straight = new float[set.Pixels];
+            for (int i = 0; i < set.Count; i++)
+            {
+                var img = all.AsSpan(i * set.Pixels, set.Pixels);
+                Deskew.Apply(img, straight, set.Rows, set.Columns);
+                straight.CopyTo(img);
+            }
+        }
+        return prepared[set] = all;
+    }
+
     /// <summary>Trains for <see cref="Epochs"/> epochs, calling <paramref name="onEpoch"/> after each.</summary>
     public void Run(Action<EpochStats> onEpoch)
     {
@@ -37,12 +59,13 @@ internal sealed class DigitsTrainer(DemoOptions options, DigitSet train, DigitSe
         var batches = new MiniBatches(train.Count, batch, options.Seed);
         var optimizer = options.CreateOptimizer();
         var schedule = new LearningRateSchedule.Cosine(options.LearningRate, options.LearningRate * 0.02, Epochs);
-        var augmenter = augment ? new Augment(options.Seed, elastic ? 2.0 : 0.0) : null;
+        var augmenter = augment ? new Augment(options.Seed) : null;
         var images = new float[batch * pixels];
         var distorted = new float[batch * pixels];
         var labels = new int[batch];
         var targets = new float[batch * Outputs];
         var tape = new Tape();
+        trainImages = Prepared(train);
         var averaged = new ParameterAverage<float>(Model.Parameters, 0.998);
         var clock = Stopwatch.StartNew();
         for (int epoch = 0; epoch < Epochs; epoch++)
@@ -55,7 +78,7 @@ internal sealed class DigitsTrainer(DemoOptions options, DigitSet train, DigitSe
                 var idx = batches[b];
                 int n = idx.Length;
                 Span<float> x = images.AsSpan(0, n * pixels);
-                train.CopyImages(idx, x);
+                for (int i = 0; i < n; i++) trainImages.AsSpan(idx[i] * pixels, pixels).CopyTo(x.Slice(i * pixels, pixels));
                 if (augmenter is not null)
                 {
                     for (int i = 0; i < n; i++) augmenter.Distort(x.Slice(i * pixels, pixels), distorted.AsSpan(i * pixels, pixels));
@@ -117,16 +140,13 @@ internal sealed class DigitsTrainer(DemoOptions options, DigitSet train, DigitSe
         const int Chunk = 500;
         var predicted = new int[set.Count];
         var actual = new int[set.Count];
-        var x = new float[Chunk * set.Pixels];
+        var images = Prepared(set);
         var y = new float[Chunk * Outputs];
-        var idx = new int[Chunk];
+        set.CopyLabels(Enumerable.Range(0, set.Count).ToArray(), actual);
         for (int start = 0; start < set.Count; start += Chunk)
         {
             int n = Math.Min(Chunk, set.Count - start);
-            for (int i = 0; i < n; i++) idx[i] = start + i;
-            set.CopyImages(idx.AsSpan(0, n), x.AsSpan(0, n * set.Pixels));
-            set.CopyLabels(idx.AsSpan(0, n), actual.AsSpan(start, n));
-            Model.Predict(x.AsSpan(0, n * set.Pixels), n, y.AsSpan(0, n * Outputs));
+            Model.Predict(images.AsSpan(start * set.Pixels, n * set.Pixels), n, y.AsSpan(0, n * Outputs));
             if (binary)
                 for (int i = 0; i < n; i++) predicted[start + i] = y[i] > 0 ? 1 : 0; // σ(z) > ½ ⇔ z > 0
             else
