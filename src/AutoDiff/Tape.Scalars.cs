@@ -7,6 +7,9 @@ namespace AutoDiff;
 // value, adjoint) plus 8 for the few ops that carry a constant (×c, /c, xᶜ, custom unary).
 public sealed partial class Tape
 {
+    /// <summary>Bytes of tape storage per scalar operation: op (1), two inputs (4 + 4), value (8), adjoint (8); ops with a constant add 8.</summary>
+    public const int ScalarBytesPerOperation = sizeof(ScalarOp) + 2 * sizeof(int) + 2 * sizeof(double);
+
     private ScalarOp[] sOp = null!;
     private int[] sA = null!, sB = null!;
     private double[] sVal = null!, sGrad = null!, sConst = null!;

@@ -11,7 +11,7 @@ internal enum TensorOp : byte
     Exp, Log,
     Max, Where,
     Sum, SumAxis,
-    Reshape, Transpose,
+    Reshape, Transpose, Slice,
     MatMul,
     Elementwise,
 }

@@ -11,6 +11,7 @@ internal struct TensorNode<T>
     public bool RequiresGrad;
     public int A, B, C;
     public int Axis;
+    public int Offset;         // Slice: the window's start along Axis
     public T Alpha;
     public object? Function;
     public Shape Shape;
@@ -52,7 +53,7 @@ internal sealed class TensorTape<T> : ITensorTape where T : IFloatingPointIeee75
         n.Op = Owner.IsRecording ? op : TensorOp.Constant;
         n.RequiresGrad = requiresGrad && Owner.IsRecording;
         n.A = a; n.B = b; n.C = -1;
-        n.Axis = 0; n.Alpha = T.Zero; n.Function = null;
+        n.Axis = 0; n.Offset = 0; n.Alpha = T.Zero; n.Function = null;
         n.Shape = shape;
         if (external is not null) n.Value = external;
         else
@@ -156,6 +157,7 @@ internal sealed class TensorTape<T> : ITensorTape where T : IFloatingPointIeee75
                 case TensorOp.SumAxis: ReductionOps.BackwardSumAxis(this, ref n, g); break;
                 case TensorOp.Reshape: LayoutOps.BackwardReshape(this, ref n, g); break;
                 case TensorOp.Transpose: LayoutOps.BackwardTranspose(this, ref n, g); break;
+                case TensorOp.Slice: LayoutOps.BackwardSlice(this, ref n, g); break;
                 case TensorOp.MatMul: MatMulOps.Backward(this, ref n, g); break;
                 case TensorOp.Elementwise: ElementwiseOps.Backward(this, ref n, g); break;
                 default: throw new InvalidOperationException($"Tensor op {n.Op} has no backward rule.");

@@ -78,6 +78,12 @@ public readonly partial struct Var<T>
     /// <summary>The same elements with new dimensions (a view); one dimension may be −1 to infer it.</summary>
     public Var<T> Reshape(params ReadOnlySpan<int> dims) => LayoutOps.Reshape(this, dims);
 
+    /// <summary>
+    /// The elements <c>start … start+length−1</c> along <paramref name="axis"/> (a copy); the gradient
+    /// flows back into that window and is zero elsewhere.
+    /// </summary>
+    public Var<T> Slice(int axis, int start, int length) => LayoutOps.Slice(this, axis, start, length);
+
     /// <summary>Swaps the last two axes: <c>aᵀ</c>.</summary>
     public Var<T> Transpose() => LayoutOps.Transpose(this);
 

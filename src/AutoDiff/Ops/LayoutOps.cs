@@ -3,7 +3,7 @@ using System.Numerics.Tensors;
 
 namespace AutoDiff;
 
-/// <summary>Reshape (a view) and Transpose of the last two axes. Forward and backward side by side.</summary>
+/// <summary>Reshape (a view), Transpose of the last two axes and Slice along an axis. Forward and backward side by side.</summary>
 internal static class LayoutOps
 {
     public static Var<T> Reshape<T>(Var<T> a, ReadOnlySpan<int> dims) where T : IFloatingPointIeee754<T>
@@ -58,6 +58,41 @@ internal static class LayoutOps
     // z = aᵀ:  ā += z̄ᵀ
     public static void BackwardTranspose<T>(TensorTape<T> t, ref TensorNode<T> n, ReadOnlySpan<T> g) where T : IFloatingPointIeee754<T>
         => Transpose2D(g, t.GradOf(n.A), n.Shape[-2], n.Shape[-1], accumulate: true);
+
+    public static Var<T> Slice<T>(Var<T> a, int axis, int start, int length) where T : IFloatingPointIeee754<T>
+    {
+        var t = a.Checked;
+        var s = t.ShapeOf(a.Index);
+        int ax = s.NormalizeAxis(axis);
+        if (start < 0 || length < 0 || (long)start + length > s.Dims[ax])
+            throw new ArgumentOutOfRangeException(nameof(start), $"Slice [{start}, {(long)start + length}) of axis {axis} is outside 0..{s.Dims[ax]} for shape {s}.");
+        Span<int> dims = stackalloc int[s.Rank];
+        s.Dims.CopyTo(dims);
+        dims[ax] = length;
+        var so = dims.SequenceEqual(s.Dims) ? s : t.NextShape(dims);
+        int i = t.Push(TensorOp.Slice, so, a.Index, requiresGrad: t.RequiresGrad(a.Index));
+        t.Nodes[i].Axis = ax;
+        t.Nodes[i].Offset = start;
+        var (outer, n, inner) = ReductionOps.Split(s, ax);
+        var x = t.ValueOf(a.Index);
+        var d = t.Nodes[i].Value.AsSpan(0, so.Length);
+        for (int o = 0; o < outer; o++)
+            x.Slice((o * n + start) * inner, length * inner).CopyTo(d.Slice(o * length * inner, length * inner));
+        return t.Handle(i);
+    }
+
+    // z = a[…, start : start+len, …]:  ā[…, start : start+len, …] += z̄ 
+    public static void BackwardSlice<T>(TensorTape<T> t, ref TensorNode<T> n, ReadOnlySpan<T> g) where T : IFloatingPointIeee754<T>
+    {
+        var (outer, full, inner) = ReductionOps.Split(t.ShapeOf(n.A), n.Axis);
+        int length = n.Shape.Dims[n.Axis], start = n.Offset;
+        var d = t.GradOf(n.A);
+        for (int o = 0; o < outer; o++)
+        {
+            var dr = d.Slice((o * full + start) * inner, length * inner);
+            TensorPrimitives.Add(dr, g.Slice(o * length * inner, length * inner), dr);
+        }
+    }
 
     /// <summary>For each trailing r×c matrix of <paramref name="x"/>, writes (or adds) its c×r transpose into <paramref name="d"/>.</summary>
     internal static void Transpose2D<T>(ReadOnlySpan<T> x, Span<T> d, int r, int c, bool accumulate) where T : IFloatingPointIeee754<T>

@@ -90,6 +90,20 @@ public class ShapeTests
     }
 
     [Fact]
+    public void Slice_takes_a_window_and_its_gradient_fills_only_that_window()
+    {
+        // x = [[1,2,3],[4,5,6]]: columns 1..2 = [[2,3],[5,6]]; ∂Σ/∂x = [[0,1,1],[0,1,1]]
+        var t = new Tape();
+        var x = t.Track(Tensor.From<double>([1, 2, 3, 4, 5, 6], 2, 3));
+        var s = x.Slice(1, 1, 2);
+        Assert.Equal(new Shape(2, 2), s.Shape);
+        Assert.Equal([2, 3, 5, 6], s.Value.ToArray());
+        t.Backward(s.Sum());
+        Assert.Equal([0, 1, 1, 0, 1, 1], x.Grad.ToArray());
+        Assert.Contains("[2, 3]", Assert.Throws<ArgumentOutOfRangeException>(() => x.Slice(1, 2, 2)).Message);
+    }
+
+    [Fact]
     public void Reshape_infers_one_dimension_and_transpose_swaps()
     {
         var t = new Tape();

@@ -55,6 +55,8 @@ public class TensorGradientTable
         new("mean", Same(1, R), (t, x) => x[0].Mean()),
         new("mean axis 0", Of(R, (m, n, _) => [new(m, n)]), (t, x) => x[0].Mean(0)),
         new("reshape", Of(R, (m, n, _) => [new(m, n)]), (t, x) => x[0].Reshape(-1) * x[0].Reshape(-1)),
+        new("slice axis 0", Of(R, (m, n, _) => [new(m + 1, n)]), (t, x) => x[0].Slice(0, 1, x[0].Shape[0] - 1)),
+        new("slice axis -1 (shifted difference)", Of(R, (m, n, _) => [new(m, n + 1)]), (t, x) => x[0].Slice(-1, 1, x[0].Shape[1] - 1) - x[0].Slice(-1, 0, x[0].Shape[1] - 1).Square()),
         new("transpose", Of(R, (m, n, _) => [new(m, n)]), (t, x) => x[0].Transpose()),
         new("transpose batched", Of(R, (b, m, n) => [new(b, m, n)]), (t, x) => x[0].Transpose()),
         new("matmul", Of(R, (m, k, n) => [new(m, k), new(k, n)]), (t, x) => x[0].MatMul(x[1])),
