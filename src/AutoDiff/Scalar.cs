@@ -12,16 +12,25 @@ public readonly struct Scalar
     internal readonly Tape? Tape;
     internal readonly int Index;
     internal readonly int Generation;
+    private readonly double value; // a copy of the tape's value, so operators need not read the tape
 
-    internal Scalar(Tape tape, int index, int generation)
+    internal Scalar(Tape tape, int index, int generation, double value)
     {
         Tape = tape;
         Index = index;
         Generation = generation;
+        this.value = value;
     }
 
     /// <summary>The value computed when this scalar was recorded.</summary>
-    public double Value => Owner.ValueOf(Index);
+    public double Value
+    {
+        get
+        {
+            _ = Owner;
+            return value;
+        }
+    }
 
     /// <summary>∂output/∂this from the last <see cref="Tape.Backward(Scalar)"/> (0 if this scalar does not reach the output).</summary>
     public double Grad => Owner.GradOf(this);
@@ -39,7 +48,7 @@ public readonly struct Scalar
     }
 
     /// <inheritdoc/>
-    public override string ToString() => Tape is null ? "Scalar(default)" : $"Scalar({Value})";
+    public override string ToString() => Tape is null ? "Scalar(default)" : $"Scalar({value})";
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Tape Same(Scalar a, Scalar b)
@@ -65,7 +74,7 @@ public readonly struct Scalar
         throw new InvalidOperationException($"A Scalar was recorded before Reset() (generation {stale.Generation}; the tape is at generation {stale.Tape!.Generation}).");
     }
 
-    private double V => Tape!.ValueOf(Index);
+    private double V => value;
 
     /// <summary><c>a + b</c>; ∂/∂a = 1, ∂/∂b = 1.</summary>
     public static Scalar operator +(Scalar a, Scalar b) => Same(a, b).Record(ScalarOp.Add, a.V + b.V, a.Index, b.Index);
@@ -128,11 +137,7 @@ public readonly struct Scalar
     public static Scalar Min(Scalar a, Scalar b) => Same(a, b).Record(ScalarOp.Min, Math.Min(a.V, b.V), a.Index, b.Index);
 
     /// <summary><c>max(x, 0)</c>; derivative 1 for x &gt; 0, else 0.</summary>
-    public static Scalar Relu(Scalar x)
-    {
-        double v = x.Tape is null ? 0 : x.V;
-        return One(x).Record(ScalarOp.Relu, v > 0 ? v : 0.0, x.Index, -1);
-    }
+    public static Scalar Relu(Scalar x) => One(x).Record(ScalarOp.Relu, x.V > 0 ? x.V : 0.0, x.Index, -1);
 
     /// <summary>
     /// Records a custom unary function of <paramref name="x"/> given its value <c>f(x)</c> and local

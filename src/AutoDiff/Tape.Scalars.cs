@@ -42,14 +42,13 @@ public sealed partial class Tape
     {
         int i = sCount;
         if ((uint)i >= (uint)sVal.Length) GrowScalars();
-        if (noGradDepth != 0) op = ScalarOp.Constant;
+        if (slowRecording) return RecordSlow(op, value, a, b);
         Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(sOp), i) = op;
         Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(sA), i) = a;
         Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(sB), i) = b;
         Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(sVal), i) = value;
         sCount = i + 1;
-        if (DetectAnomalies && !double.IsFinite(value)) ThrowScalarAnomaly(i, "value");
-        return new Scalar(this, i, Generation);
+        return new Scalar(this, i, Generation, value);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -60,6 +59,19 @@ public sealed partial class Tape
         sConst[k] = c;
         sConstCount = k + 1;
         return Record(op, value, a, k);
+    }
+
+    // Inside NoGrad (record a constant) or with anomaly detection on (check the value).
+    private Scalar RecordSlow(ScalarOp op, double value, int a, int b)
+    {
+        int i = sCount;
+        sOp[i] = noGradDepth != 0 ? ScalarOp.Constant : op;
+        sA[i] = a;
+        sB[i] = b;
+        sVal[i] = value;
+        sCount = i + 1;
+        if (DetectAnomalies && !double.IsFinite(value)) ThrowScalarAnomaly(i, "value");
+        return new Scalar(this, i, Generation, value);
     }
 
     private void GrowScalars()

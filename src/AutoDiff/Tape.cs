@@ -19,6 +19,7 @@ public sealed partial class Tape
 {
     private object?[] tensorTapes = new object?[2];
     private int noGradDepth;
+    private bool detectAnomalies, slowRecording; // slowRecording = inside NoGrad or detecting anomalies
 
     /// <summary>Creates an empty tape.</summary>
     public Tape() => InitScalars();
@@ -34,7 +35,15 @@ public sealed partial class Tape
     /// found throws <see cref="AnomalyException"/> naming the operation and its place on the tape.
     /// Off by default (and then costs one branch per operation).
     /// </summary>
-    public bool DetectAnomalies { get; set; }
+    public bool DetectAnomalies
+    {
+        get => detectAnomalies;
+        set
+        {
+            detectAnomalies = value;
+            slowRecording = detectAnomalies || noGradDepth != 0;
+        }
+    }
 
     /// <summary>Number of scalar operations recorded since the last reset.</summary>
     public int ScalarCount => sCount;
@@ -61,6 +70,7 @@ public sealed partial class Tape
     public NoGradScope NoGrad()
     {
         noGradDepth++;
+        slowRecording = true;
         return new NoGradScope(this);
     }
 
@@ -73,7 +83,9 @@ public sealed partial class Tape
         /// <summary>Resumes recording.</summary>
         public void Dispose()
         {
-            if (tape is not null && tape.noGradDepth > 0) tape.noGradDepth--;
+            if (tape is null || tape.noGradDepth == 0) return;
+            tape.noGradDepth--;
+            tape.slowRecording = tape.detectAnomalies || tape.noGradDepth != 0;
         }
     }
 

@@ -122,6 +122,36 @@ internal sealed class TensorTape<T> : ITensorTape where T : IFloatingPointIeee75
         return g;
     }
 
+    /// <summary>
+    /// The adjoint buffer of node <paramref name="i"/>, not cleared: <paramref name="fresh"/> says this is
+    /// its first contribution in the sweep, which the caller must then write in full (no clearing pass).
+    /// </summary>
+    public Span<T> GradFor(int i, out bool fresh)
+    {
+        ref var n = ref Nodes[i];
+        int len = n.Shape.Length;
+        if (n.Grad is null || n.Grad.Length < len) n.Grad = new T[len];
+        fresh = n.GradStamp != stamp;
+        n.GradStamp = stamp;
+        return n.Grad.AsSpan(0, len);
+    }
+
+    /// <summary><c>ī (+)= α·g·x</c> for node i, when it needs an adjoint.</summary>
+    public void AddGradProduct(int i, ReadOnlySpan<T> g, ReadOnlySpan<T> x, T alpha)
+    {
+        if (!Nodes[i].RequiresGrad) return;
+        var d = GradFor(i, out bool fresh);
+        Kernels.Accumulate.Product(g, x, alpha, d, fresh);
+    }
+
+    /// <summary><c>ī (+)= α·g</c> for node i, when it needs an adjoint.</summary>
+    public void AddGradScaled(int i, ReadOnlySpan<T> g, T alpha)
+    {
+        if (!Nodes[i].RequiresGrad) return;
+        var d = GradFor(i, out bool fresh);
+        Kernels.Accumulate.Scaled(g, alpha, d, fresh);
+    }
+
     /// <summary>The adjoint of node <paramref name="i"/> after the last sweep (zeros if it was not reached).</summary>
     public ReadOnlySpan<T> FinalGrad(int i)
     {
@@ -135,7 +165,7 @@ internal sealed class TensorTape<T> : ITensorTape where T : IFloatingPointIeee75
     {
         stamp++;
         if (stamp == int.MaxValue) { stamp = 1; for (int j = 0; j < Count; j++) Nodes[j].GradStamp = 0; }
-        var g0 = GradOf(top);
+        var g0 = GradFor(top, out _);
         if (seed.IsEmpty) g0.Fill(T.One); else seed.CopyTo(g0);
         bool anomalies = Owner.DetectAnomalies;
         for (int i = top; i >= 0; i--)
@@ -168,11 +198,4 @@ internal sealed class TensorTape<T> : ITensorTape where T : IFloatingPointIeee75
         sweptGeneration = Owner.Generation;
     }
 
-    /// <summary>Adds <paramref name="g"/> into the adjoint of node <paramref name="i"/> when it needs one.</summary>
-    public void Accumulate(int i, ReadOnlySpan<T> g)
-    {
-        if (!Nodes[i].RequiresGrad) return;
-        var d = GradOf(i);
-        TensorPrimitives.Add(d, g, d);
-    }
 }

@@ -51,6 +51,17 @@ internal static class ArithmeticOps
     {
         Shape so = n.Shape, sa = t.ShapeOf(n.A), sb = t.ShapeOf(n.B);
         ReadOnlySpan<T> a = t.ValueOf(n.A), b = t.ValueOf(n.B), z = t.ValueOf(self);
+        if (sa.Length == so.Length && sb.Length == so.Length && n.Op != TensorOp.Max && n.Op != TensorOp.Div)
+        {
+            // No broadcasting: one fused pass per input.
+            switch (n.Op)
+            {
+                case TensorOp.Add: t.AddGradScaled(n.A, g, T.One); t.AddGradScaled(n.B, g, T.One); return;
+                case TensorOp.Sub: t.AddGradScaled(n.A, g, T.One); t.AddGradScaled(n.B, g, -T.One); return;
+                case TensorOp.Mul when n.A == n.B: t.AddGradProduct(n.A, g, a, T.CreateTruncating(2)); return; // x·x: 2x
+                case TensorOp.Mul: t.AddGradProduct(n.A, g, b, T.One); t.AddGradProduct(n.B, g, a, T.One); return;
+            }
+        }
         var tmp = t.Scratch(so.Length);
         if (t.RequiresGrad(n.A))
         {
@@ -100,10 +111,7 @@ internal static class ArithmeticOps
 
     // z = −a:  ā −= z̄
     public static void BackwardNeg<T>(TensorTape<T> t, ref TensorNode<T> n, ReadOnlySpan<T> g) where T : IFloatingPointIeee754<T>
-    {
-        var d = t.GradOf(n.A);
-        TensorPrimitives.Subtract(d, g, d);
-    }
+        => t.AddGradScaled(n.A, g, -T.One);
 
     public static Var<T> Scale<T>(Var<T> a, T alpha) where T : IFloatingPointIeee754<T>
     {
@@ -117,8 +125,5 @@ internal static class ArithmeticOps
 
     // z = α·a:  ā += α·z̄
     public static void BackwardScale<T>(TensorTape<T> t, ref TensorNode<T> n, ReadOnlySpan<T> g) where T : IFloatingPointIeee754<T>
-    {
-        var d = t.GradOf(n.A);
-        TensorPrimitives.MultiplyAdd(g, n.Alpha, d, d);
-    }
+        => t.AddGradScaled(n.A, g, n.Alpha);
 }

@@ -19,17 +19,15 @@ internal static class ExponentialOps
 
     // z = eᵃ:  ā += z̄·z   (reuses the output)
     public static void BackwardExp<T>(TensorTape<T> t, ref TensorNode<T> n, ReadOnlySpan<T> g) where T : IFloatingPointIeee754<T>
-    {
-        var d = t.GradOf(n.A);
-        TensorPrimitives.MultiplyAdd(g, n.Value.AsSpan(0, n.Shape.Length), d, d);
-    }
+        => t.AddGradProduct(n.A, g, n.Value.AsSpan(0, n.Shape.Length), T.One);
 
     // z = ln a:  ā += z̄/a
     public static void BackwardLog<T>(TensorTape<T> t, ref TensorNode<T> n, ReadOnlySpan<T> g) where T : IFloatingPointIeee754<T>
     {
+        var d = t.GradFor(n.A, out bool fresh);
+        if (fresh) { TensorPrimitives.Divide(g, t.ValueOf(n.A), d); return; }
         var tmp = t.Scratch(g.Length);
         TensorPrimitives.Divide(g, t.ValueOf(n.A), tmp);
-        var d = t.GradOf(n.A);
         TensorPrimitives.Add(d, tmp, d);
     }
 }

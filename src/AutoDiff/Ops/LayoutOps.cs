@@ -36,10 +36,7 @@ internal static class LayoutOps
 
     // A view: same elements, so ā += z̄ element for element.
     public static void BackwardReshape<T>(TensorTape<T> t, ref TensorNode<T> n, ReadOnlySpan<T> g) where T : IFloatingPointIeee754<T>
-    {
-        var d = t.GradOf(n.A);
-        TensorPrimitives.Add(d, g, d);
-    }
+        => t.AddGradScaled(n.A, g, T.One);
 
     public static Var<T> Transpose<T>(Var<T> a) where T : IFloatingPointIeee754<T>
     {
@@ -57,7 +54,10 @@ internal static class LayoutOps
 
     // z = aᵀ:  ā += z̄ᵀ
     public static void BackwardTranspose<T>(TensorTape<T> t, ref TensorNode<T> n, ReadOnlySpan<T> g) where T : IFloatingPointIeee754<T>
-        => Transpose2D(g, t.GradOf(n.A), n.Shape[-2], n.Shape[-1], accumulate: true);
+    {
+        var d = t.GradFor(n.A, out bool fresh);
+        Transpose2D(g, d, n.Shape[-2], n.Shape[-1], accumulate: !fresh);
+    }
 
     public static Var<T> Slice<T>(Var<T> a, int axis, int start, int length) where T : IFloatingPointIeee754<T>
     {

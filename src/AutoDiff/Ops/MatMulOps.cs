@@ -50,8 +50,9 @@ internal static class MatMulOps
         if (sb.Rank == 2)
         {
             int rows = Rows(sa);
-            if (needA) Gemm.Multiply(false, true, rows, k, n, g, y, t.GradOf(node.A), accumulate: true);
-            if (needB) Gemm.Multiply(true, false, k, n, rows, x, g, t.GradOf(node.B), accumulate: true);
+            // A first contribution overwrites (Gemm with accumulate: false), saving a clearing pass.
+            if (needA) { var da2 = t.GradFor(node.A, out bool fresh); Gemm.Multiply(false, true, rows, k, n, g, y, da2, accumulate: !fresh); }
+            if (needB) { var db2 = t.GradFor(node.B, out bool fresh); Gemm.Multiply(true, false, k, n, rows, x, g, db2, accumulate: !fresh); }
             return;
         }
         int batches = Rows(sa) / Math.Max(m, 1);

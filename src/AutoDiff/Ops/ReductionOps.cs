@@ -26,8 +26,8 @@ internal static class ReductionOps
     // z = Σ a:  ā += z̄ (broadcast)
     public static void BackwardSum<T>(TensorTape<T> t, ref TensorNode<T> n, ReadOnlySpan<T> g) where T : IFloatingPointIeee754<T>
     {
-        var d = t.GradOf(n.A);
-        TensorPrimitives.Add(d, g[0], d);
+        var d = t.GradFor(n.A, out bool fresh);
+        if (fresh) d.Fill(g[0]); else TensorPrimitives.Add(d, g[0], d);
     }
 
     public static Var<T> SumAxis<T>(Var<T> a, int axis, bool keepDims) where T : IFloatingPointIeee754<T>
