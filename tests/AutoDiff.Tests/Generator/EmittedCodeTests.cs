@@ -67,4 +67,32 @@ public class EmittedCodeTests
         Assert.Equal(3 * 1.5 * 1.5, Call("CubeDerivative", 1.5f), 5);
         Assert.Equal(6 * 1.5, Call("CubeSecondDerivative", 1.5f), 5);
     }
+
+    /// <summary>Valid but unusual activations: the generated code must compile without a warning.</summary>
+    [Theory]
+    [InlineData("[Differentiable] public static double F(double v, double x = 2) => v * x;")]
+    [InlineData("[Differentiable] public static double F(double y, int k = 3) => Math.Pow(y, k);")]
+    [InlineData("[Differentiable] public static TFloat F<TFloat>(TFloat z, TFloat a) where TFloat : IFloatingPointIeee754<TFloat> => a * z * TFloat.Pi;")]
+    [InlineData("[Differentiable] internal static float F(float x, float slope = 0.5f) => x > 0 ? x : slope * MathF.Sinh(x);")]
+    [InlineData("const double Scale = 1.5;\n[Differentiable] public static double F(double x) => Scale * x + Math.PI;")]
+    [InlineData("[Differentiable] public static double F(double x) { bool neg = x < 0 && !(x < -10); return neg ? -x : Math.Sign(x) * x; }")]
+    [InlineData("[Differentiable] public static double F(double x) { double t = x; t++; t *= t; t -= 1; t /= 2; return Math.Max(t, Math.Min(x, 1)); }")]
+    [InlineData("[Differentiable] public static double F(double x) => Math.Clamp(Math.Log(x, 2) + Math.Log2(x) + Math.Log10(x) + Math.Cbrt(x), -3, 3);")]
+    [InlineData("[Differentiable] public static double F(double x) => Math.Asin(x) + Math.Acos(x) + Math.Tan(x) + Math.Sin(x) * Math.Cos(x) + Math.Sqrt(x);")]
+    [InlineData("[Differentiable] public static T F<T>(T x) where T : IFloatingPointIeee754<T> => T.Pow(x, T.CreateTruncating(-2)) + T.Pow(x, x);")]
+    public void UnusualButValidSourcesCompile(string members)
+    {
+        var (diagnostics, output, run) = Run(Activation(members));
+        Assert.Empty(diagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning));
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning));
+        Assert.Single(run.GeneratedTrees);
+    }
+
+    [Fact]
+    public void GlobalNamespaceClass()
+    {
+        var (_, output, run) = Run("using AutoDiff; public static partial class G { [Differentiable] public static double F(double x) => x * x; }");
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning));
+        Assert.Equal("G.F.g.cs", Path.GetFileName(run.GeneratedTrees.Single().FilePath));
+    }
 }
