@@ -10,6 +10,7 @@ namespace AutoDiff.Benchmarks;
 /// within 1.5× for sigmoid and tanh), and each backward kernel against its forward.
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
 [CategoriesColumn]
 public class ActivationBenchmarks

@@ -10,6 +10,7 @@ namespace AutoDiff.Benchmarks;
 /// </summary>
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
 [CategoriesColumn]
+[MedianColumn]
 public class DerivativeBenchmarks
 {
     private const int N = 1024;

@@ -134,83 +134,98 @@ public static class ActivationKernels
     // error is under half an ulp. Above 0.1 the exp form is within a few ulps.
 
     /// <summary>Lane-wise <c>tanh x</c>, from <c>e^{−2|x|}</c> so it never overflows, and a polynomial near 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Tanh(Vector128<float> x)
     {
         var a = Vector128.Abs(x);
         var z = Vector128.Exp(Vector128.Create(-2f) * a) - Vector128<float>.One;
         var large = -z / (z + Vector128.Create(2f));
         var x2 = x * x;
-        var small = x + x * x2 * (Vector128.Create(-1f / 3) + x2 * (Vector128.Create(2f / 15) + x2 * Vector128.Create(-17f / 315)));
+        var p = Vector128.MultiplyAddEstimate(x2, Vector128.Create(-17f / 315), Vector128.Create(2f / 15));
+        p = Vector128.MultiplyAddEstimate(x2, p, Vector128.Create(-1f / 3));
+        var small = Vector128.MultiplyAddEstimate(x * x2, p, x);
         return Vector128.CopySign(Vector128.ConditionalSelect(Vector128.LessThan(a, Vector128.Create(0.1f)), small, large), x);
     }
 
     /// <summary>Lane-wise <c>tanh x</c>, from <c>e^{−2|x|}</c> so it never overflows, and a polynomial near 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Tanh(Vector256<float> x)
     {
         var a = Vector256.Abs(x);
         var z = Vector256.Exp(Vector256.Create(-2f) * a) - Vector256<float>.One;
         var large = -z / (z + Vector256.Create(2f));
         var x2 = x * x;
-        var small = x + x * x2 * (Vector256.Create(-1f / 3) + x2 * (Vector256.Create(2f / 15) + x2 * Vector256.Create(-17f / 315)));
+        var p = Vector256.MultiplyAddEstimate(x2, Vector256.Create(-17f / 315), Vector256.Create(2f / 15));
+        p = Vector256.MultiplyAddEstimate(x2, p, Vector256.Create(-1f / 3));
+        var small = Vector256.MultiplyAddEstimate(x * x2, p, x);
         return Vector256.CopySign(Vector256.ConditionalSelect(Vector256.LessThan(a, Vector256.Create(0.1f)), small, large), x);
     }
 
     /// <summary>Lane-wise <c>tanh x</c>, from <c>e^{−2|x|}</c> so it never overflows, and a polynomial near 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Tanh(Vector512<float> x)
     {
         var a = Vector512.Abs(x);
         var z = Vector512.Exp(Vector512.Create(-2f) * a) - Vector512<float>.One;
         var large = -z / (z + Vector512.Create(2f));
         var x2 = x * x;
-        var small = x + x * x2 * (Vector512.Create(-1f / 3) + x2 * (Vector512.Create(2f / 15) + x2 * Vector512.Create(-17f / 315)));
+        var p = Vector512.MultiplyAddEstimate(x2, Vector512.Create(-17f / 315), Vector512.Create(2f / 15));
+        p = Vector512.MultiplyAddEstimate(x2, p, Vector512.Create(-1f / 3));
+        var small = Vector512.MultiplyAddEstimate(x * x2, p, x);
         return Vector512.CopySign(Vector512.ConditionalSelect(Vector512.LessThan(a, Vector512.Create(0.1f)), small, large), x);
     }
 
     /// <summary>Lane-wise <c>tanh x</c>, from <c>e^{−2|x|}</c> so it never overflows, and a polynomial near 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<double> Tanh(Vector128<double> x)
     {
         var a = Vector128.Abs(x);
         var z = Vector128.Exp(Vector128.Create(-2.0) * a) - Vector128<double>.One;
         var large = -z / (z + Vector128.Create(2.0));
         var x2 = x * x;
-        var p = Vector128.Create(21844.0 / 6081075) + x2 * Vector128.Create(-929569.0 / 638512875);
-        p = Vector128.Create(-1382.0 / 155925) + x2 * p;
-        p = Vector128.Create(62.0 / 2835) + x2 * p;
-        p = Vector128.Create(-17.0 / 315) + x2 * p;
-        p = Vector128.Create(2.0 / 15) + x2 * p;
-        p = Vector128.Create(-1.0 / 3) + x2 * p;
-        return Vector128.CopySign(Vector128.ConditionalSelect(Vector128.LessThan(a, Vector128.Create(0.1)), x + x * x2 * p, large), x);
+        var p = Vector128.MultiplyAddEstimate(x2, Vector128.Create(-929569.0 / 638512875), Vector128.Create(21844.0 / 6081075));
+        p = Vector128.MultiplyAddEstimate(x2, p, Vector128.Create(-1382.0 / 155925));
+        p = Vector128.MultiplyAddEstimate(x2, p, Vector128.Create(62.0 / 2835));
+        p = Vector128.MultiplyAddEstimate(x2, p, Vector128.Create(-17.0 / 315));
+        p = Vector128.MultiplyAddEstimate(x2, p, Vector128.Create(2.0 / 15));
+        p = Vector128.MultiplyAddEstimate(x2, p, Vector128.Create(-1.0 / 3));
+        var small = Vector128.MultiplyAddEstimate(x * x2, p, x);
+        return Vector128.CopySign(Vector128.ConditionalSelect(Vector128.LessThan(a, Vector128.Create(0.1)), small, large), x);
     }
 
     /// <summary>Lane-wise <c>tanh x</c>, from <c>e^{−2|x|}</c> so it never overflows, and a polynomial near 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<double> Tanh(Vector256<double> x)
     {
         var a = Vector256.Abs(x);
         var z = Vector256.Exp(Vector256.Create(-2.0) * a) - Vector256<double>.One;
         var large = -z / (z + Vector256.Create(2.0));
         var x2 = x * x;
-        var p = Vector256.Create(21844.0 / 6081075) + x2 * Vector256.Create(-929569.0 / 638512875);
-        p = Vector256.Create(-1382.0 / 155925) + x2 * p;
-        p = Vector256.Create(62.0 / 2835) + x2 * p;
-        p = Vector256.Create(-17.0 / 315) + x2 * p;
-        p = Vector256.Create(2.0 / 15) + x2 * p;
-        p = Vector256.Create(-1.0 / 3) + x2 * p;
-        return Vector256.CopySign(Vector256.ConditionalSelect(Vector256.LessThan(a, Vector256.Create(0.1)), x + x * x2 * p, large), x);
+        var p = Vector256.MultiplyAddEstimate(x2, Vector256.Create(-929569.0 / 638512875), Vector256.Create(21844.0 / 6081075));
+        p = Vector256.MultiplyAddEstimate(x2, p, Vector256.Create(-1382.0 / 155925));
+        p = Vector256.MultiplyAddEstimate(x2, p, Vector256.Create(62.0 / 2835));
+        p = Vector256.MultiplyAddEstimate(x2, p, Vector256.Create(-17.0 / 315));
+        p = Vector256.MultiplyAddEstimate(x2, p, Vector256.Create(2.0 / 15));
+        p = Vector256.MultiplyAddEstimate(x2, p, Vector256.Create(-1.0 / 3));
+        var small = Vector256.MultiplyAddEstimate(x * x2, p, x);
+        return Vector256.CopySign(Vector256.ConditionalSelect(Vector256.LessThan(a, Vector256.Create(0.1)), small, large), x);
     }
 
     /// <summary>Lane-wise <c>tanh x</c>, from <c>e^{−2|x|}</c> so it never overflows, and a polynomial near 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<double> Tanh(Vector512<double> x)
     {
         var a = Vector512.Abs(x);
         var z = Vector512.Exp(Vector512.Create(-2.0) * a) - Vector512<double>.One;
         var large = -z / (z + Vector512.Create(2.0));
         var x2 = x * x;
-        var p = Vector512.Create(21844.0 / 6081075) + x2 * Vector512.Create(-929569.0 / 638512875);
-        p = Vector512.Create(-1382.0 / 155925) + x2 * p;
-        p = Vector512.Create(62.0 / 2835) + x2 * p;
-        p = Vector512.Create(-17.0 / 315) + x2 * p;
-        p = Vector512.Create(2.0 / 15) + x2 * p;
-        p = Vector512.Create(-1.0 / 3) + x2 * p;
-        return Vector512.CopySign(Vector512.ConditionalSelect(Vector512.LessThan(a, Vector512.Create(0.1)), x + x * x2 * p, large), x);
+        var p = Vector512.MultiplyAddEstimate(x2, Vector512.Create(-929569.0 / 638512875), Vector512.Create(21844.0 / 6081075));
+        p = Vector512.MultiplyAddEstimate(x2, p, Vector512.Create(-1382.0 / 155925));
+        p = Vector512.MultiplyAddEstimate(x2, p, Vector512.Create(62.0 / 2835));
+        p = Vector512.MultiplyAddEstimate(x2, p, Vector512.Create(-17.0 / 315));
+        p = Vector512.MultiplyAddEstimate(x2, p, Vector512.Create(2.0 / 15));
+        p = Vector512.MultiplyAddEstimate(x2, p, Vector512.Create(-1.0 / 3));
+        var small = Vector512.MultiplyAddEstimate(x * x2, p, x);
+        return Vector512.CopySign(Vector512.ConditionalSelect(Vector512.LessThan(a, Vector512.Create(0.1)), small, large), x);
     }
 }
