@@ -32,6 +32,24 @@ public class TapeTests
     }
 
     [Fact]
+    public void GeneratedReluExtensionAgreesWithCoreScalarRelu()
+    {
+        // Scalar.Relu is a static method of the core; x.Relu() is the generated extension
+        var tape = new Tape();
+        foreach (double v in new[] { -1.0, 0.0, 2.0 })
+        {
+            tape.Reset();
+            var a = tape.Variable(v);
+            var b = tape.Variable(v);
+            var generated = a.Relu();
+            var core = Scalar.Relu(b);
+            tape.Backward(generated + core);
+            Assert.Equal(core.Value, generated.Value);
+            Assert.Equal(b.Grad, a.Grad);
+        }
+    }
+
+    [Fact]
     public void FloatSignatureWorksOnScalarTape()
     {
         var tape = new Tape();
