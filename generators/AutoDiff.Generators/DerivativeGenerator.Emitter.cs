@@ -68,7 +68,10 @@ public sealed partial class DerivativeGenerator
 
         private string Element => m.ElementType;
 
-        /// <summary>Extra parameters as declared, with defaults (", double alpha = 1.0").</summary>
+        /// <summary>
+        /// Extra parameters as declared, with defaults (", double alpha = 1.0"); with
+        /// <paramref name="elementIsDouble"/>, a T-typed one becomes double (the Scalar tape is float64).
+        /// </summary>
         private string ExtraDeclarations(bool elementIsDouble = false)
             => string.Concat(m.Extras.Select(e =>
                 $", {(elementIsDouble && e.IsElement ? "double" : e.Type)} {e.Name}{(e.DefaultValue is null ? "" : " = " + e.DefaultValue)}"));
@@ -141,11 +144,12 @@ public sealed partial class DerivativeGenerator
         {
             string p = m.ParameterName;
             Line($"/// <summary>Records <c>{m.MethodName}</c> of a tape scalar as one operation whose backward rule uses <c>{m.MethodName}Derivative</c>.</summary>");
-            Open($"{m.Accessibility} static Scalar {m.MethodName}(this Scalar {p}{ExtraDeclarations(elementIsDouble: true)})");
+            Open($"{m.Accessibility} static Scalar {m.MethodName}(this Scalar {p}{ExtraDeclarations(elementIsDouble: IsGeneric)})");
             string value = m.Kind == ElementKind.Single ? $"(float){p}.Value" : $"{p}.Value";
             string type = m.Kind == ElementKind.Single ? "float" : "double";
-            Line($"{type} v = {value};");
-            Line($"return Scalar.Unary({p}, {m.MethodName}(v{ExtraArguments}), {m.MethodName}Derivative(v{ExtraArguments}));");
+            string v = new[] { "v", "value", "v0" }.First(n => !reserved.Contains(n));
+            Line($"{type} {v} = {value};");
+            Line($"return Scalar.Unary({p}, {m.MethodName}({v}{ExtraArguments}), {m.MethodName}Derivative({v}{ExtraArguments}));");
             Close();
         }
 
@@ -183,7 +187,7 @@ public sealed partial class DerivativeGenerator
             foreach (var e in m.Extras) Line($"private readonly {e.Type} {e.Name};");
             if (m.Extras.Length == 0) return;
             Line();
-            Open($"public {type}({ExtraDeclarations().TrimStart(',', ' ').Split(',').Select(s => s.Split('=')[0].Trim()).Aggregate((a, b) => a + ", " + b)})");
+            Open($"public {type}({string.Join(", ", m.Extras.Select(e => $"{e.Type} {e.Name}"))})");
             foreach (var e in m.Extras) Line($"this.{e.Name} = {e.Name};");
             Close();
         }
@@ -191,7 +195,7 @@ public sealed partial class DerivativeGenerator
         private void FunctionClass()
         {
             string type = m.MethodName + "Elementwise";
-            string kernel = $"new {m.MethodName}Kernel{TypeArgs}({ExtraNames})";
+            string kernel = $"new {m.MethodName}Kernel{TypeArgs}({string.Join(", ", m.Extras.Select(e => FieldRef(e.Name)))})";
             string driver = Vectorized ? "Vectorized" : "";
             Open($"private sealed class {type}{TypeArgs} : ElementwiseFunction<{Element}>{Constraint}");
             if (m.Extras.Length == 0 || CanCache) Line($"internal static readonly {type}{TypeArgs} Default = new({Defaults});");
@@ -273,7 +277,8 @@ public sealed partial class DerivativeGenerator
             Close();
         }
 
-        private string FieldRef(string name) => name is "x" or "y" ? "this." + name : name;
+        /// <summary>A field of the function class or kernel, qualified where a span or vector parameter has its name.</summary>
+        private static string FieldRef(string name) => name is "x" or "y" or "dx" or "dy" ? "this." + name : name;
 
         private void Dispatch(int width, string method, string parameters, string asSingle, string asDouble)
         {

@@ -109,6 +109,7 @@ internal sealed class Graph
         if (IsConst(b, -1)) return Neg(a);
         if (IsConst(a, 0) && !IsConst(b, 0)) return Const(0);
         if (nodes[a].Op == Op.Neg) return Neg(Div(nodes[a].A, b));
+        if (IsConst(a, out x) && x < 0) return Neg(Div(Const(-x), b));
         if (nodes[b].Op == Op.Neg) return Neg(Div(a, nodes[b].A));
         return Intern(Node.Of(Op.Div, a, b));
     }
@@ -158,6 +159,7 @@ internal sealed class Graph
         if (IsConst(b, 1)) return a;
         if (IsConst(b, 0)) return Const(1);
         if (IsConst(a, out var x) && IsConst(b, out var y)) return Const(Math.Pow(x, y));
+        if (IsConst(b, 2)) return Mul(a, a);
         return Intern(Node.Of(Op.Pow, a, b));
     }
 

@@ -7,8 +7,11 @@ namespace AutoDiff.Generators.Model;
 internal sealed record LocationInfo(string FilePath, TextSpan Span, LinePositionSpan LineSpan)
 {
     public static LocationInfo? From(Location? location)
-        => location is null || location.SourceTree is null ? null
-            : new LocationInfo(location.SourceTree.FilePath, location.SourceSpan, location.GetLineSpan().Span);
+    {
+        if (location is null || location.Kind is not (LocationKind.SourceFile or LocationKind.ExternalFile)) return null;
+        var line = location.GetLineSpan();
+        return new LocationInfo(line.Path, location.SourceSpan, line.Span);
+    }
 
     public static LocationInfo? From(SyntaxNode node) => From(node.GetLocation());
 

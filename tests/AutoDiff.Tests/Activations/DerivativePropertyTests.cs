@@ -1,3 +1,4 @@
+using Xunit;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
