@@ -19,9 +19,8 @@ cat > "$work/consumer/NuGet.config" <<CONFIG
 <?xml version="1.0" encoding="utf-8"?>
 <configuration>
   <packageSources>
-    <clear />
+    <!-- The local feed on top of the machine's usual sources (which supply the dependencies). -->
     <add key="local" value="$work/feed" />
-    <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
   </packageSources>
 </configuration>
 CONFIG
