@@ -7,6 +7,7 @@ namespace AutoDiff.Benchmarks.Torch;
 /// step as a second <c>[Benchmark]</c> method built in <see cref="Setup"/> from the same
 /// <see cref="MlpBenchData"/>, and its ratio to TorchSharp appears in the same table.
 /// </summary>
+[MedianColumn, MemoryDiagnoser]
 public class MlpStepBenchmarks
 {
     [Params(1, 32, 128, 1024)]
