@@ -1,0 +1,14 @@
+using AutoDiff.Benchmarks.Torch;
+using BenchmarkDotNet.Running;
+
+if (args.Contains("--check"))
+    return LossCheck.Run(Console.Out, 1, 32, 128) ? 0 : 1;
+
+// Always in-process (InProcessEmitToolchain): BenchmarkDotNet's default toolchain builds a child
+// project whose own copy of libLibTorchSharp.so misses this project's ELF patch (README.md).
+// Passed as the --inProcess flag rather than as a job in a config: a config's job would silently
+// replace the command line's --job choice.
+if (!args.Contains("--inProcess", StringComparer.OrdinalIgnoreCase) && !args.Contains("-i"))
+    args = [.. args, "--inProcess"];
+BenchmarkSwitcher.FromAssembly(typeof(MlpStepBenchmarks).Assembly).Run(args);
+return 0;
