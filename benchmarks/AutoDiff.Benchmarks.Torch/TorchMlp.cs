@@ -3,6 +3,8 @@ using static TorchSharp.torch;
 
 namespace AutoDiff.Benchmarks.Torch;
 
+using Tensor = TorchSharp.torch.Tensor;
+
 /// <summary>
 /// The benchmark's training step in TorchSharp, float32 on the CPU:
 /// <c>h = σ(x·W1 + b1)</c>, <c>logits = h·W2 + b2</c>, <c>L = nll(log_softmax(logits), y)</c>
