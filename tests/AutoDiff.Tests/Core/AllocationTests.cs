@@ -43,6 +43,35 @@ public class AllocationTests
         Assert.True(last < first, $"training should reduce the loss ({first} → {last})");
     }
 
+    [Theory]
+    [InlineData("sgd")]
+    [InlineData("momentum")]
+    [InlineData("adam")]
+    public void Mlp_training_step_allocates_zero_bytes_after_warm_up(string optimizer)
+    {
+        var mlp = new AutoDiff.Nn.Mlp<float>([784, 128, 10], [AutoDiff.Activations.SigmoidFunction<float>(), null], seed: 1);
+        AutoDiff.Nn.Optimizer<float> opt = optimizer switch
+        {
+            "sgd" => new AutoDiff.Nn.Sgd<float>(0.01),
+            "momentum" => new AutoDiff.Nn.Momentum<float>(0.01),
+            _ => new AutoDiff.Nn.Adam<float>(0.001),
+        };
+        var x = Tensor.Uniform<float>(new Random(1), 0, 1, 32, 784);
+        int[] labels = Enumerable.Range(0, 32).Select(i => i % 10).ToArray();
+        var tape = new Tape();
+        void Step()
+        {
+            tape.Reset();
+            var loss = AutoDiff.Nn.Losses.CrossEntropyFromLogits(mlp.Forward(tape.Constant<float>(x.Span, x.Shape)), labels);
+            tape.Backward(loss);
+            opt.Step(mlp.Parameters);
+        }
+        for (int i = 0; i < 3; i++) Step();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 20; i++) Step();
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
     [Fact]
     public void Scalar_loop_allocates_zero_bytes_after_warm_up()
     {
