@@ -135,15 +135,17 @@ public sealed partial class Tape
         ref double val = ref MemoryMarshal.GetArrayDataReference(sVal);
         ref double grad = ref MemoryMarshal.GetArrayDataReference(sGrad);
         var consts = sConst;
+        bool anomalies = detectAnomalies;
         for (int i = top; i >= 0; i--)
         {
             double g = Unsafe.Add(ref grad, i);
             if (g == 0.0) continue;
+            var kind = Unsafe.Add(ref op, i);
+            if (kind <= ScalarOp.Leaf) continue; // constants and leaves have no inputs (their a is −1)
             int a = Unsafe.Add(ref ia, i), b = Unsafe.Add(ref ib, i);
             ref double ga = ref Unsafe.Add(ref grad, a);
-            switch (Unsafe.Add(ref op, i))
+            switch (kind)
             {
-                case ScalarOp.Constant: case ScalarOp.Leaf: break;
                 case ScalarOp.Add: ga += g; Unsafe.Add(ref grad, b) += g; break;
                 case ScalarOp.Sub: ga += g; Unsafe.Add(ref grad, b) -= g; break;
                 case ScalarOp.Mul: ga += g * Unsafe.Add(ref val, b); Unsafe.Add(ref grad, b) += g * Unsafe.Add(ref val, a); break;
@@ -179,9 +181,9 @@ public sealed partial class Tape
                     break;
                 case ScalarOp.Relu: if (Unsafe.Add(ref val, a) > 0.0) ga += g; break;
                 case ScalarOp.Unary: ga += g * consts[b]; break;
-                default: throw new InvalidOperationException($"Scalar op {Unsafe.Add(ref op, i)} has no backward rule.");
+                default: throw new InvalidOperationException($"Scalar op {kind} has no backward rule.");
             }
-            if (DetectAnomalies) CheckScalarGradients(i, a, b);
+            if (anomalies) CheckScalarGradients(i, a, b);
         }
     }
 
