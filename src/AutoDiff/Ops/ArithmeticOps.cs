@@ -51,19 +51,28 @@ internal static class ArithmeticOps
     {
         Shape so = n.Shape, sa = t.ShapeOf(n.A), sb = t.ShapeOf(n.B);
         ReadOnlySpan<T> a = t.ValueOf(n.A), b = t.ValueOf(n.B), z = t.ValueOf(self);
-        if (sa.Length == so.Length && sb.Length == so.Length && n.Op != TensorOp.Max && n.Op != TensorOp.Div)
+        // Fast paths: an input of the output's shape takes its adjoint in one fused pass (a product
+        // with the other input when that is also full-size or a single value); the rest goes the
+        // general broadcast way below.
+        bool fullA = sa.Length == so.Length, fullB = sb.Length == so.Length;
+        bool doneA = !t.RequiresGrad(n.A), doneB = !t.RequiresGrad(n.B);
+        switch (n.Op)
         {
-            // No broadcasting: one fused pass per input.
-            switch (n.Op)
-            {
-                case TensorOp.Add: t.AddGradScaled(n.A, g, T.One); t.AddGradScaled(n.B, g, T.One); return;
-                case TensorOp.Sub: t.AddGradScaled(n.A, g, T.One); t.AddGradScaled(n.B, g, -T.One); return;
-                case TensorOp.Mul when n.A == n.B: t.AddGradProduct(n.A, g, a, T.CreateTruncating(2)); return; // x·x: 2x
-                case TensorOp.Mul: t.AddGradProduct(n.A, g, b, T.One); t.AddGradProduct(n.B, g, a, T.One); return;
-            }
+            case TensorOp.Add or TensorOp.Sub:
+                if (fullA && !doneA) { t.AddGradScaled(n.A, g, T.One); doneA = true; }
+                if (fullB && !doneB) { t.AddGradScaled(n.B, g, n.Op == TensorOp.Add ? T.One : -T.One); doneB = true; }
+                break;
+            case TensorOp.Mul when n.A == n.B:
+                t.AddGradProduct(n.A, g, a, T.CreateTruncating(2)); // x·x: 2x
+                return;
+            case TensorOp.Mul:
+                if (fullA && !doneA && (fullB || sb.Length == 1)) { MulSide(t, n.A, g, b); doneA = true; }
+                if (fullB && !doneB && (fullA || sa.Length == 1)) { MulSide(t, n.B, g, a); doneB = true; }
+                break;
         }
+        if (doneA && doneB) return;
         var tmp = t.Scratch(so.Length);
-        if (t.RequiresGrad(n.A))
+        if (!doneA)
         {
             ReadOnlySpan<T> contrib = g;
             switch (n.Op)
@@ -78,7 +87,7 @@ internal static class ArithmeticOps
             }
             Broadcast.AccumulateReduced(so, contrib, sa, t.GradOf(n.A));
         }
-        if (t.RequiresGrad(n.B))
+        if (!doneB)
         {
             switch (n.Op)
             {
@@ -98,6 +107,13 @@ internal static class ArithmeticOps
             }
             Broadcast.AccumulateReduced(so, n.Op == TensorOp.Add ? g : tmp, sb, t.GradOf(n.B));
         }
+    }
+
+    // ī (+)= z̄·o where o is full-size or one value broadcast.
+    private static void MulSide<T>(TensorTape<T> t, int i, ReadOnlySpan<T> g, ReadOnlySpan<T> other) where T : IFloatingPointIeee754<T>
+    {
+        if (other.Length == g.Length) t.AddGradProduct(i, g, other, T.One);
+        else t.AddGradScaled(i, g, other[0]);
     }
 
     public static Var<T> Neg<T>(Var<T> a) where T : IFloatingPointIeee754<T>
