@@ -19,17 +19,22 @@ internal sealed class Augment(int seed)
         double tx = (random.NextDouble() * 2 - 1) * 2.5, ty = (random.NextDouble() * 2 - 1) * 2.5;
         double cos = Math.Cos(angle) / scale, sin = Math.Sin(angle) / scale;
         for (int r = 0; r < Side; r++)
-            for (int c = 0; c < Side; c++)
+        {
+            // Inverse map: where in the source does destination pixel (r, c) come from? It is affine
+            // in c, so walk along the row by adding the column step.
+            double x = -Centre - tx, y = r - Centre - ty;
+            double sx = cos * x + sin * y + Centre, sy = -sin * x + cos * y + Centre;
+            var row = destination.Slice(r * Side, Side);
+            for (int c = 0; c < Side; c++, sx += cos, sy -= sin)
             {
-                // Inverse map: where in the source does this destination pixel come from?
-                double x = c - Centre - tx, y = r - Centre - ty;
-                double sx = cos * x + sin * y + Centre, sy = -sin * x + cos * y + Centre;
                 int x0 = (int)Math.Floor(sx), y0 = (int)Math.Floor(sy);
+                if (x0 < -1 || x0 >= Side || y0 < -1 || y0 >= Side) { row[c] = 0f; continue; } // all four taps outside
                 double wx = sx - x0, wy = sy - y0;
                 double top = (1 - wx) * At(source, y0, x0) + wx * At(source, y0, x0 + 1);
                 double bottom = (1 - wx) * At(source, y0 + 1, x0) + wx * At(source, y0 + 1, x0 + 1);
-                destination[r * Side + c] = (float)((1 - wy) * top + wy * bottom);
+                row[c] = (float)((1 - wy) * top + wy * bottom);
             }
+        }
     }
 
     private static float At(ReadOnlySpan<float> image, int r, int c) => (uint)r < Side && (uint)c < Side ? image[r * Side + c] : 0f;
