@@ -33,7 +33,14 @@ internal sealed class TensorTape<T> : ITensorTape where T : IFloatingPointIeee75
     public Tape Owner { get; }
     public int Count { get; private set; }
 
-    public void Reset() => Count = 0;
+    /// <summary>Where each node was recorded; filled only in anomaly mode (<see cref="Tape.DetectAnomalies"/>).</summary>
+    internal System.Diagnostics.StackTrace?[]? Traces;
+
+    public void Reset()
+    {
+        if (Traces is not null) Array.Clear(Traces, 0, Math.Min(Count, Traces.Length));
+        Count = 0;
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Shape ShapeOf(int i) => Nodes[i].Shape;
@@ -81,7 +88,7 @@ internal sealed class TensorTape<T> : ITensorTape where T : IFloatingPointIeee75
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Var<T> Handle(int i)
     {
-        if (Owner.DetectAnomalies) Anomalies.CheckValue(this, i);
+        if (Owner.DetectAnomalies) Anomalies.OnRecorded(this, i);
         return new Var<T>(this, i, Owner.Generation);
     }
 
