@@ -67,6 +67,7 @@ public sealed class Mlp<T> where T : IFloatingPointIeee754<T>
     /// </summary>
     public void Predict(ReadOnlySpan<T> inputs, int rows, Span<T> output)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
         if (inputs.Length != rows * Inputs)
             throw new ArgumentException($"{rows} rows of {Inputs} inputs need {rows * Inputs} values; got {inputs.Length}.", nameof(inputs));
         if (output.Length != rows * Outputs)

@@ -18,6 +18,8 @@ public sealed class ParameterAverage<T> where T : IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(parameters);
         if (!(decay >= 0 && decay < 1)) throw new ArgumentOutOfRangeException(nameof(decay), $"The decay must be in [0, 1); got {decay}.");
+        for (int i = 0; i < parameters.Count; i++)
+            if (parameters[i] is null) throw new ArgumentNullException(nameof(parameters), $"Parameter {i} is null.");
         this.parameters = parameters;
         Decay = decay;
         average = parameters.Select(p => p.Value.Data.ToArray()).ToArray();
