@@ -68,22 +68,24 @@ public sealed partial class Tape
     /// Opens a scope in which operations compute values but record no backward rule (inference).
     /// Values computed inside are constants to any later gradient. Dispose the scope to resume.
     /// </summary>
-    public NoGradScope NoGrad()
-    {
-        noGradDepth++;
-        return new NoGradScope(this);
-    }
+    public NoGradScope NoGrad() => new(this, ++noGradDepth);
 
     /// <summary>Ends a <see cref="NoGrad"/> scope.</summary>
     public readonly struct NoGradScope : IDisposable
     {
         private readonly Tape tape;
-        internal NoGradScope(Tape tape) => this.tape = tape;
+        private readonly int depth;
 
-        /// <summary>Resumes recording.</summary>
+        internal NoGradScope(Tape tape, int depth) => (this.tape, this.depth) = (tape, depth);
+
+        /// <summary>
+        /// Closes the scope (and any scope opened inside it that is still open). Disposing a scope
+        /// again does nothing; disposing a scope that is already closed leaves the enclosing scopes open.
+        /// </summary>
         public void Dispose()
         {
-            if (tape is not null && tape.noGradDepth > 0) tape.noGradDepth--;
+            // Depth-stamped, so a second Dispose (or a copy's) cannot close an enclosing scope.
+            if (tape is not null && tape.noGradDepth >= depth) tape.noGradDepth = depth - 1;
         }
     }
 
