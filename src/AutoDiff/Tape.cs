@@ -12,13 +12,44 @@ namespace AutoDiff;
 /// </summary>
 /// <remarks>
 /// A tape records scalars (<see cref="Scalar"/>, float64) and tensors (<see cref="Var{T}"/>) of any
-/// IEEE floating-point element type; each kind sweeps on its own. A tape is not thread-safe:
-/// use one tape per thread.
+/// IEEE floating-point element type; each kind sweeps on its own.
+/// <para>
+/// Not thread-safe: use one tape per thread. Separate tapes may be used concurrently from any number
+/// of threads (they share nothing but the read-only activation objects and the kernels' worker
+/// pool, which serves one caller at a time and runs the others on their own threads) and give
+/// bit-identical results to serial runs. Misuse is caught where it is cheap: the first tensor
+/// operation after <see cref="Reset"/> claims the recording for its thread, and a tensor operation
+/// from another thread before the next reset throws <see cref="InvalidOperationException"/> naming
+/// both threads. Scalar operations (a few nanoseconds each) are not checked. A tape may move to
+/// another thread between recordings; continuing one recording on another thread (say, across an
+/// <c>await</c>) needs a reset first.
+/// </para>
 /// </remarks>
 public sealed partial class Tape
 {
     private object?[] tensorTapes = new object?[2];
     private int noGradDepth;
+    private int recordingThread; // managed thread id of the current recording (0: none since the last Reset)
+
+    /// <summary>
+    /// Called by every tensor operation: the first one after a reset claims the recording for the
+    /// calling thread; one from any other thread before the next reset throws, naming both threads.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void ClaimRecording()
+    {
+        int me = Environment.CurrentManagedThreadId;
+        if (recordingThread != me) ClaimRecordingSlow(me);
+    }
+
+    private void ClaimRecordingSlow(int me)
+    {
+        int owner = Interlocked.CompareExchange(ref recordingThread, me, 0);
+        if (owner != 0 && owner != me)
+            throw new InvalidOperationException(
+                $"This tape is recording on thread {owner}, and thread {me} tried to record on it too. A tape is not " +
+                "thread-safe: give each thread its own tape (a tape may change threads between recordings: Reset() releases it).");
+    }
 
     /// <summary>Creates an empty tape.</summary>
     public Tape() => InitScalars();
@@ -58,6 +89,7 @@ public sealed partial class Tape
     public void Reset()
     {
         Generation++;
+        recordingThread = 0;
         if (sTraces is not null) Array.Clear(sTraces, 0, Math.Min(sCount, sTraces.Length));
         sCount = 0;
         sConstCount = 0;

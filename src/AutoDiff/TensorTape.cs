@@ -53,6 +53,7 @@ internal sealed class TensorTape<T> : ITensorTape where T : IFloatingPointIeee75
     /// <summary>Appends a node with its own value buffer of <paramref name="shape"/>'s length.</summary>
     public int Push(TensorOp op, Shape shape, int a = -1, int b = -1, bool requiresGrad = false, T[]? external = null)
     {
+        Owner.ClaimRecording();
         int i = Count;
         if (i == Nodes.Length) Array.Resize(ref Nodes, i * 2);
         ref var n = ref Nodes[i];
