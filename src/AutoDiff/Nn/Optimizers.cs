@@ -7,6 +7,10 @@ namespace AutoDiff.Nn;
 /// Updates parameters in place from their gradients (<see cref="Parameter{T}.Grad"/>) after a backward
 /// sweep. State (momentum, moments) is allocated on a parameter's first step; later steps allocate nothing.
 /// </summary>
+/// <remarks>
+/// Not thread-safe: step one optimiser from one thread at a time, always with the same parameter
+/// list in the same order (its state is kept per position in that list).
+/// </remarks>
 public abstract class Optimizer<T> where T : IFloatingPointIeee754<T>
 {
     private double learningRate;

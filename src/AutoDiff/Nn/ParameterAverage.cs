@@ -8,6 +8,7 @@ namespace AutoDiff.Nn;
 /// <c>w̄ ← β·w̄ + (1 − β)·w</c>. Evaluating with the averaged weights smooths out the noise of the last
 /// mini-batch steps. <see cref="Swap"/> exchanges live and averaged values in place.
 /// </summary>
+/// <remarks>Not thread-safe: it reads and writes the parameters' values in place.</remarks>
 public sealed class ParameterAverage<T> where T : IFloatingPointIeee754<T>
 {
     private readonly IReadOnlyList<Parameter<T>> parameters;
