@@ -17,6 +17,7 @@ namespace AutoDiff.Nn;
 public sealed class Mlp<T> where T : IFloatingPointIeee754<T>
 {
     private readonly Parameter<T>[] parameters;
+    private readonly Dense<T>[] layers;
     private Tape? inferenceTape;
 
     /// <summary>
@@ -33,9 +34,9 @@ public sealed class Mlp<T> where T : IFloatingPointIeee754<T>
         for (int i = 0; i < sizes.Length; i++)
             if (sizes[i] < 1) throw new ArgumentOutOfRangeException(nameof(sizes), $"Layer size {sizes[i]} at position {i} must be at least 1.");
         var random = new Random(seed);
-        Layers = Enumerable.Range(0, sizes.Length - 1)
+        layers = Enumerable.Range(0, sizes.Length - 1)
             .Select(i => new Dense<T>(sizes[i], sizes[i + 1], activations[i], random, $"layer{i}")).ToArray();
-        parameters = Layers.SelectMany(l => new[] { l.Weight, l.Bias }).ToArray();
+        parameters = layers.SelectMany(l => new[] { l.Weight, l.Bias }).ToArray();
     }
 
     /// <summary>An MLP made of the given layers, whose widths must chain.</summary>
@@ -46,12 +47,12 @@ public sealed class Mlp<T> where T : IFloatingPointIeee754<T>
         for (int i = 1; i < layers.Count; i++)
             if (layers[i].Inputs != layers[i - 1].Outputs)
                 throw new ArgumentException($"Layer {i} takes {layers[i].Inputs} inputs but layer {i - 1} gives {layers[i - 1].Outputs}.", nameof(layers));
-        Layers = layers.ToArray();
-        parameters = Layers.SelectMany(l => new[] { l.Weight, l.Bias }).ToArray();
+        this.layers = layers.ToArray();
+        parameters = this.layers.SelectMany(l => new[] { l.Weight, l.Bias }).ToArray();
     }
 
     /// <summary>The layers, input first.</summary>
-    public IReadOnlyList<Dense<T>> Layers { get; }
+    public IReadOnlyList<Dense<T>> Layers => layers;
 
     /// <summary>Every weight and bias, layer by layer.</summary>
     public IReadOnlyList<Parameter<T>> Parameters => parameters;
@@ -65,7 +66,7 @@ public sealed class Mlp<T> where T : IFloatingPointIeee754<T>
     /// <summary>Records the forward pass on a batch [N, in]; returns [N, out].</summary>
     public Var<T> Forward(Var<T> x)
     {
-        foreach (var layer in Layers) x = layer.Forward(x);
+        foreach (var layer in layers) x = layer.Forward(x); // the array, not the interface: no enumerator per call
         return x;
     }
 
