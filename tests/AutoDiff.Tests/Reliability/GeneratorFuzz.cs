@@ -51,7 +51,7 @@ internal sealed class GeneratorFuzz(int seed)
     private string Number(double v)
     {
         string s = v.ToString("0.0##", CultureInfo.InvariantCulture);
-        return generic ? $"T.CreateChecked({s})" : v < 0 ? $"({s})" : s;
+        return generic ? $"T.CreateChecked({s})" : s.StartsWith('-') ? $"({s})" : s; // "-0.0" too: never "--"
     }
 
     private string Leaf()

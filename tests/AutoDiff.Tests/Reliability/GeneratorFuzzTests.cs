@@ -77,6 +77,7 @@ public class GeneratorFuzzTests(ITestOutputHelper output)
             }
             output.WriteLine($"generator bodies fuzzed (well-formed): {Bodies}; refused with a diagnostic: {refused}; " +
                 $"checked against central differences: {bodiesChecked} bodies at {points} smooth points");
+            foreach (var f in failures) output.WriteLine("MISMATCH " + f);
             Assert.True(failures.Count == 0, $"{failures.Count} derivative mismatches:\n" + string.Join("\n", failures.Take(8)));
             Assert.True(bodiesChecked > Bodies / 3, $"only {bodiesChecked} bodies had a smooth, finite point");
         }
