@@ -52,6 +52,7 @@ internal sealed record DemoOptions
     /// <summary>Parses arguments, or throws <see cref="DemoUsageException"/> naming the bad one.</summary>
     public static DemoOptions Parse(string[] args)
     {
+        ArgumentNullException.ThrowIfNull(args);
         var o = new DemoOptions();
         for (int i = 0; i < args.Length; i++)
         {

@@ -50,10 +50,20 @@ public static partial class Activations
     public static T Elu<T>(T z, double alpha = 1.0) where T : IFloatingPointIeee754<T>
         => z > T.Zero ? z : T.CreateTruncating(alpha) * (T.Exp(z) - T.One);
 
-    /// <summary>Softplus: <c>f(z) = ln(1 + e^z)</c>, computed as <c>max(z, 0) + ln(1 + e^{−|z|})</c> so it never overflows; f' = σ(z).</summary>
+    /// <summary>
+    /// Softplus: <c>f(z) = ln(1 + e^z)</c>, computed as <c>max(z, 0) + log1p(e^{−|z|})</c> so it never
+    /// overflows and keeps full relative accuracy in the left tail; f' = σ(z).
+    /// </summary>
     [Differentiable]
     public static T Softplus<T>(T z) where T : IFloatingPointIeee754<T>
-        => T.Max(z, T.Zero) + T.Log(T.One + T.Exp(-T.Abs(z)));
+    {
+        // Trap: ln(1 + e) loses e when e < ε (softplus(−50) came out as 0, not 2e-22) and most of its
+        // digits well before (0.1% at z = −10 in float). log1p(e) = ln w + (e − (w − 1))/w with
+        // w = 1 + e puts back what rounding 1 + e dropped: w − 1 and e − (w − 1) are exact.
+        T e = T.Exp(-T.Abs(z));
+        T w = T.One + e;
+        return T.Max(z, T.Zero) + (T.Log(w) - (w - T.One - e) / w);
+    }
 
     /// <summary>The names <see cref="ByName{T}(string)"/> accepts (it also accepts "binarystep" for "step").</summary>
     public static IReadOnlyList<string> Names { get; } = ["linear", "step", "sigmoid", "tanh", "relu", "leakyrelu", "elu", "softplus"];

@@ -122,6 +122,8 @@ public static class GradCheck
     {
         ArgumentNullException.ThrowIfNull(loss);
         ArgumentNullException.ThrowIfNull(parameters);
+        for (int i = 0; i < parameters.Count; i++)
+            if (parameters[i] is null) throw new ArgumentNullException(nameof(parameters), $"Parameter {i} is null.");
         return Run(parameters.Select(p => p.Value).ToArray(), options ?? GradCheckOptions.Default, Evaluate);
 
         (double Loss, double[][]? Grads) Evaluate(Tape tape, Tensor<double>[] at, bool withGrad)
@@ -138,6 +140,7 @@ public static class GradCheck
 
     private static GradCheckResult Run(Tensor<double>[] inputs, GradCheckOptions o, Evaluator evaluate)
     {
+        Validate(o);
         var tape = new Tape();
         var (_, grads) = evaluate(tape, inputs, true);
         int total = inputs.Sum(i => i.Length);
@@ -185,6 +188,21 @@ public static class GradCheck
             }
         }
         return worst.Result();
+    }
+
+    // A step of 0 or NaN would make every numeric derivative NaN, and 0 directions would pass having checked nothing.
+    private static void Validate(GradCheckOptions o)
+    {
+        if (!(double.IsFinite(o.Epsilon) && o.Epsilon > 0))
+            throw new ArgumentOutOfRangeException(nameof(GradCheckOptions.Epsilon), $"GradCheck: Epsilon must be finite and positive; got {o.Epsilon}.");
+        if (!(double.IsFinite(o.AbsoluteTolerance) && o.AbsoluteTolerance >= 0))
+            throw new ArgumentOutOfRangeException(nameof(GradCheckOptions.AbsoluteTolerance), $"GradCheck: AbsoluteTolerance must be finite and non-negative; got {o.AbsoluteTolerance}.");
+        if (!(double.IsFinite(o.RelativeTolerance) && o.RelativeTolerance >= 0))
+            throw new ArgumentOutOfRangeException(nameof(GradCheckOptions.RelativeTolerance), $"GradCheck: RelativeTolerance must be finite and non-negative; got {o.RelativeTolerance}.");
+        if (o.Directions < 1)
+            throw new ArgumentOutOfRangeException(nameof(GradCheckOptions.Directions), $"GradCheck: Directions must be at least 1; got {o.Directions}.");
+        if (o.MaxElementwise < 0)
+            throw new ArgumentOutOfRangeException(nameof(GradCheckOptions.MaxElementwise), $"GradCheck: MaxElementwise must be non-negative; got {o.MaxElementwise}.");
     }
 
     // inputs = origin + step·dirs (step 0 restores the origin exactly)

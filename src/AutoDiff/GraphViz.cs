@@ -14,6 +14,7 @@ public static class GraphViz
     /// <summary>The DOT text for every operation that <paramref name="output"/> depends on.</summary>
     public static string ToDot<T>(Var<T> output, string name = "autodiff") where T : IFloatingPointIeee754<T>
     {
+        ArgumentNullException.ThrowIfNull(name);
         var t = output.Checked;
         var reachable = new SortedSet<int>();
         var stack = new Stack<int>([output.Index]);

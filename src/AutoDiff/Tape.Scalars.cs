@@ -13,6 +13,7 @@ public sealed partial class Tape
     private ScalarOp[] sOp = null!;
     private int[] sA = null!, sB = null!;
     private double[] sVal = null!, sGrad = null!, sConst = null!;
+    private System.Diagnostics.StackTrace?[]? sTraces; // recording sites, only in anomaly mode
     private int sCount, sConstCount, sweptUpTo = -1, sweptGeneration = -1;
 
     private void InitScalars()
@@ -70,7 +71,7 @@ public sealed partial class Tape
         sB[i] = b;
         sVal[i] = value;
         sCount = i + 1;
-        if (DetectAnomalies && !double.IsFinite(value)) ThrowScalarAnomaly(i, "value");
+        if (detectAnomalies) OnScalarRecorded(i, value);
         return new Scalar(this, i, Generation, value);
     }
 
@@ -189,12 +190,27 @@ public sealed partial class Tape
 
     private void CheckScalarGradients(int i, int a, int b)
     {
-        if (a >= 0 && !double.IsFinite(sGrad[a])) ThrowScalarAnomaly(i, "gradient");
-        if (b >= 0 && sOp[i] is ScalarOp.Add or ScalarOp.Sub or ScalarOp.Mul or ScalarOp.Div or ScalarOp.Max or ScalarOp.Min
-            && !double.IsFinite(sGrad[b])) ThrowScalarAnomaly(i, "gradient");
+        if (a >= 0 && !double.IsFinite(sGrad[a])) ThrowScalarAnomaly(i, $"gradient {sGrad[a]} for its input #{a}");
+        if (b >= 0 && HasTwoInputs(sOp[i]) && !double.IsFinite(sGrad[b])) ThrowScalarAnomaly(i, $"gradient {sGrad[b]} for its input #{b}");
     }
 
-    private void ThrowScalarAnomaly(int i, string what) =>
-        throw new AnomalyException($"Scalar op {sOp[i]} at tape position {i} produced a non-finite {what} " +
-            $"(value {sVal[i]}{(sA[i] >= 0 ? $", input {sVal[sA[i]]}" : "")}).", sOp[i].ToString(), i);
+    // Anomaly mode only: where op i was recorded, then the check of its value. Kept out of line so
+    // that Record stays small and allocation-free when the mode is off.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void OnScalarRecorded(int i, double value)
+    {
+        Anomalies.Capture(ref sTraces, i, sVal.Length);
+        if (!double.IsFinite(value)) ThrowScalarAnomaly(i, $"value {value}");
+    }
+
+    private void ThrowScalarAnomaly(int i, string what)
+    {
+        var trace = sTraces is not null && i < sTraces.Length ? sTraces[i] : null;
+        string inputs = string.Join(", ", new[] { sA[i], sB[i] }.Where((k, j) => k >= 0 && (j == 0 || HasTwoInputs(sOp[i])))
+            .Select(k => $"#{k} = {sVal[k]}"));
+        throw new AnomalyException($"Scalar op {sOp[i]} at tape position {i} (scalar inputs {(inputs.Length == 0 ? "none" : inputs)}) " +
+            $"produced a non-finite {what}; {Anomalies.Site(trace)}.", sOp[i].ToString(), i, trace);
+    }
+
+    private static bool HasTwoInputs(ScalarOp op) => op is ScalarOp.Add or ScalarOp.Sub or ScalarOp.Mul or ScalarOp.Div or ScalarOp.Max or ScalarOp.Min;
 }

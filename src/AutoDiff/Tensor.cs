@@ -92,7 +92,10 @@ public static class Tensor
     /// shape, a vector of <c>values.Length</c> elements (use <see cref="Scalar{T}"/> for rank 0).
     /// </summary>
     public static Tensor<T> From<T>(ReadOnlySpan<T> values, params int[] shape) where T : IFloatingPointIeee754<T>
-        => new(values.ToArray(), shape.Length == 0 ? new Shape(values.Length) : new Shape(shape));
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        return new(values.ToArray(), shape.Length == 0 ? new Shape(values.Length) : new Shape(shape));
+    }
 
     /// <summary>A matrix holding a copy of <paramref name="values"/>.</summary>
     public static Tensor<T> From<T>(T[,] values) where T : IFloatingPointIeee754<T>
@@ -124,6 +127,8 @@ public static class Tensor
     public static Tensor<T> Uniform<T>(Random random, double low, double high, params int[] shape) where T : IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(random);
+        if (!(double.IsFinite(low) && double.IsFinite(high) && low <= high))
+            throw new ArgumentOutOfRangeException(nameof(high), $"Uniform needs finite bounds with low ≤ high; got [{low}, {high}).");
         var t = new Tensor<T>(new Shape(shape));
         var s = t.Span;
         for (int i = 0; i < s.Length; i++) s[i] = T.CreateChecked(low + (high - low) * random.NextDouble());
@@ -134,6 +139,8 @@ public static class Tensor
     public static Tensor<T> Normal<T>(Random random, double std, params int[] shape) where T : IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(random);
+        if (!(double.IsFinite(std) && std >= 0))
+            throw new ArgumentOutOfRangeException(nameof(std), $"The standard deviation must be finite and non-negative; got {std}.");
         var t = new Tensor<T>(new Shape(shape));
         var s = t.Span;
         for (int i = 0; i < s.Length; i++)

@@ -34,7 +34,14 @@ internal sealed class TensorTape<T> : ITensorTape where T : IFloatingPointIeee75
     public Tape Owner { get; }
     public int Count { get; private set; }
 
-    public void Reset() => Count = 0;
+    /// <summary>Where each node was recorded; filled only in anomaly mode (<see cref="Tape.DetectAnomalies"/>).</summary>
+    internal System.Diagnostics.StackTrace?[]? Traces;
+
+    public void Reset()
+    {
+        if (Traces is not null) Array.Clear(Traces, 0, Math.Min(Count, Traces.Length));
+        Count = 0;
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Shape ShapeOf(int i) => Nodes[i].Shape;
@@ -47,6 +54,7 @@ internal sealed class TensorTape<T> : ITensorTape where T : IFloatingPointIeee75
     /// <summary>Appends a node with its own value buffer of <paramref name="shape"/>'s length.</summary>
     public int Push(TensorOp op, Shape shape, int a = -1, int b = -1, bool requiresGrad = false, T[]? external = null)
     {
+        Owner.ClaimRecording();
         int i = Count;
         if (i == Nodes.Length) Array.Resize(ref Nodes, i * 2);
         ref var n = ref Nodes[i];
@@ -82,7 +90,7 @@ internal sealed class TensorTape<T> : ITensorTape where T : IFloatingPointIeee75
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Var<T> Handle(int i)
     {
-        if (Owner.DetectAnomalies) Anomalies.CheckValue(this, i);
+        if (Owner.DetectAnomalies) Anomalies.OnRecorded(this, i);
         return new Var<T>(this, i, Owner.Generation);
     }
 

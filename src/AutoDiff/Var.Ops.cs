@@ -117,8 +117,18 @@ public readonly partial struct Var<T>
     /// <summary><c>log softmax(x) = x − logsumexp(x)</c> over <paramref name="axis"/>: stable for any finite logits.</summary>
     public Var<T> LogSoftmax(int axis = -1) => this - LogSumExp(axis, keepDims: true);
 
-    /// <summary><c>softmax(x)ᵢ = exp(xᵢ) / Σⱼ exp(xⱼ)</c> over <paramref name="axis"/>, as <c>exp(log softmax x)</c>.</summary>
-    public Var<T> Softmax(int axis = -1) => LogSoftmax(axis).Exp();
+    /// <summary>
+    /// <c>softmax(x)ᵢ = exp(xᵢ) / Σⱼ exp(xⱼ)</c> over <paramref name="axis"/>, computed as
+    /// <c>exp(xᵢ − m) / Σⱼ exp(xⱼ − m)</c> with <c>m = max x</c>: no overflow, and relative accuracy
+    /// for logits of any size. Its Jacobian-vector product is <c>p ⊙ (v − ⟨v, p⟩)</c>.
+    /// </summary>
+    public Var<T> Softmax(int axis = -1)
+    {
+        // Not exp(log softmax x): that carries log-sum-exp's absolute error, ε·max|x|, into every
+        // probability as a relative error (2e-5 in float at logits of 1e4).
+        var e = (this - SelectionOps.MaxOverAxisDetached(this, axis)).Exp();
+        return e / e.Sum(axis, keepDims: true);
+    }
 }
 
 /// <summary>Tensor operations that read better as functions than as methods.</summary>

@@ -37,6 +37,7 @@ public static class Metrics
     /// </summary>
     public static int[,] ConfusionMatrix(ReadOnlySpan<int> predictions, ReadOnlySpan<int> labels, int classes)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(classes, 1);
         if (predictions.Length != labels.Length)
             throw new ArgumentException($"{predictions.Length} predictions for {labels.Length} labels.", nameof(predictions));
         var m = new int[classes, classes];

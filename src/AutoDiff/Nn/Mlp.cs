@@ -6,6 +6,14 @@ namespace AutoDiff.Nn;
 /// A multilayer perceptron: a stack of <see cref="Dense{T}"/> layers, <c>f(X; W) = act_L(…act_1(X·W_1 + b_1)…·W_L + b_L)</c>.
 /// Its forward pass records tape operations; training and gradients come from the tape.
 /// </summary>
+/// <remarks>
+/// Not thread-safe. Its parameters remember the tape they were last tracked on
+/// (<see cref="Parameter{T}.On"/>), so one model must not record on two tapes at once, and
+/// <see cref="Predict"/> runs on one internal tape (two threads predicting at once are usually caught
+/// by that tape's thread check and throw <see cref="InvalidOperationException"/>). For concurrent
+/// inference or training give each thread its own model; the weight tensors may be shared read-only
+/// through <see cref="Dense{T}(Tensor{T}, Tensor{T}, ElementwiseFunction{T}?, string)"/>.
+/// </remarks>
 public sealed class Mlp<T> where T : IFloatingPointIeee754<T>
 {
     private readonly Parameter<T>[] parameters;
@@ -64,10 +72,12 @@ public sealed class Mlp<T> where T : IFloatingPointIeee754<T>
 
     /// <summary>
     /// Runs the network without recording gradients on a batch of <paramref name="rows"/> inputs and
-    /// copies the [rows, out] outputs into <paramref name="output"/>. Uses an internal tape: not thread-safe.
+    /// copies the [rows, out] outputs into <paramref name="output"/>. Uses an internal tape: not
+    /// thread-safe (see the class remarks).
     /// </summary>
     public void Predict(ReadOnlySpan<T> inputs, int rows, Span<T> output)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
         if (inputs.Length != rows * Inputs)
             throw new ArgumentException($"{rows} rows of {Inputs} inputs need {rows * Inputs} values; got {inputs.Length}.", nameof(inputs));
         if (output.Length != rows * Outputs)

@@ -92,7 +92,7 @@ public static class ModelFile
     public static void LoadInto<T>(Mlp<T> model, string path) where T : IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(model);
-        var layers = Parse<T>(ReadAll(path), path, _ => null);
+        var layers = Parse<T>(ReadAll(path), path, null);
         if (layers.Count != model.Layers.Count)
             throw new InvalidDataException($"Model file {path} has {layers.Count} layers but the model has {model.Layers.Count}.");
         for (int i = 0; i < layers.Count; i++)
@@ -121,7 +121,8 @@ public static class ModelFile
         return File.ReadAllBytes(path);
     }
 
-    private static List<LayerData<T>> Parse<T>(byte[] bytes, string path, Func<string, ElementwiseFunction<T>?> resolve) where T : IFloatingPointIeee754<T>
+    // resolve is null when only the names are compared (LoadInto); otherwise a non-linear name must resolve.
+    private static List<LayerData<T>> Parse<T>(byte[] bytes, string path, Func<string, ElementwiseFunction<T>?>? resolve) where T : IFloatingPointIeee754<T>
     {
         InvalidDataException Bad(string problem) => new($"Model file {path} is not a valid model: {problem}.");
         if (bytes.Length < 4 + 4 + 1 + 4 + 4) throw Bad($"it has {bytes.Length} bytes, fewer than a header and checksum");
@@ -151,9 +152,14 @@ public static class ModelFile
             if (pos + (weights + outputs) * size > body.Length) throw Bad($"layer {i} ({inputs}→{outputs}) needs {(weights + outputs) * size} bytes of values but only {body.Length - pos} remain");
             var w = ReadValues<T>(body, ref pos, (int)weights);
             var b = ReadValues<T>(body, ref pos, outputs);
-            ElementwiseFunction<T>? act;
-            try { act = string.Equals(name, "linear", StringComparison.OrdinalIgnoreCase) ? null : resolve(name); }
-            catch (ArgumentException e) { throw Bad($"layer {i}'s activation '{name}' is unknown ({e.Message})"); }
+            ElementwiseFunction<T>? act = null;
+            if (resolve is not null && !string.Equals(name, "linear", StringComparison.OrdinalIgnoreCase))
+            {
+                try { act = resolve(name); }
+                catch (ArgumentException e) { throw Bad($"layer {i}'s activation '{name}' is unknown ({e.Message})"); }
+                // a null here would silently turn the layer linear
+                if (act is null) throw Bad($"layer {i}'s activation '{name}' is unknown (the activation resolver returned null for it)");
+            }
             layers.Add(new LayerData<T>(inputs, outputs, name, act, w, b));
         }
         if (pos != body.Length) throw Bad($"{body.Length - pos} unexpected bytes follow the last layer");

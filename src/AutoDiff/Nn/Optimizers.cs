@@ -7,6 +7,10 @@ namespace AutoDiff.Nn;
 /// Updates parameters in place from their gradients (<see cref="Parameter{T}.Grad"/>) after a backward
 /// sweep. State (momentum, moments) is allocated on a parameter's first step; later steps allocate nothing.
 /// </summary>
+/// <remarks>
+/// Not thread-safe: step one optimiser from one thread at a time, always with the same parameter
+/// list in the same order (its state is kept per position in that list).
+/// </remarks>
 public abstract class Optimizer<T> where T : IFloatingPointIeee754<T>
 {
     private double learningRate;
@@ -25,19 +29,34 @@ public abstract class Optimizer<T> where T : IFloatingPointIeee754<T>
     /// <summary>Number of steps taken.</summary>
     public int Steps { get; private set; }
 
-    /// <summary>Applies one update to every parameter in <paramref name="parameters"/>.</summary>
+    /// <summary>
+    /// Applies one update to every parameter in <paramref name="parameters"/>. Every gradient is
+    /// checked first: a NaN or ±∞ (a diverged or broken loss) throws naming the parameter and the
+    /// element, and then no parameter has been changed, so one bad batch never poisons the weights.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A gradient is missing, has the wrong length or is not finite.</exception>
     public void Step(IReadOnlyList<Parameter<T>> parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        Steps++;
         for (int i = 0; i < parameters.Count; i++)
         {
             var p = parameters[i] ?? throw new ArgumentNullException(nameof(parameters), $"Parameter {i} is null.");
             var g = p.Grad;
             if (g.Length != p.Value.Length)
                 throw new InvalidOperationException($"Parameter {p.Name}: gradient of {g.Length} elements for a value of {p.Value.Length}.");
-            Update(i, p.Value.Span, g);
+            if (!T.IsFinite(TensorPrimitives.Sum(g) * T.Zero)) // Σg·0 is 0 unless some g is NaN or ±∞
+                throw new InvalidOperationException(
+                    $"Parameter {p.Name}: its gradient holds {g[IndexOfNonFinite(g)]} at element {IndexOfNonFinite(g)}; no parameter was updated. " +
+                    "Turn on Tape.DetectAnomalies to find the operation that produced it.");
         }
+        Steps++;
+        for (int i = 0; i < parameters.Count; i++) Update(i, parameters[i].Value.Span, parameters[i].Grad);
+    }
+
+    private static int IndexOfNonFinite(ReadOnlySpan<T> g)
+    {
+        for (int k = 0; k < g.Length; k++) if (!T.IsFinite(g[k])) return k;
+        return -1;
     }
 
     /// <summary>Updates one parameter (number <paramref name="slot"/> in the list) from its gradient.</summary>

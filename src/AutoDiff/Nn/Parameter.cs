@@ -7,6 +7,7 @@ namespace AutoDiff.Nn;
 /// recording: a parameter used twice is one leaf, so its gradient collects both uses); after the
 /// backward sweep <see cref="Grad"/> holds ∂loss/∂parameter for an optimiser to read.
 /// </summary>
+/// <remarks>Not thread-safe: it remembers the one tape it was last tracked on.</remarks>
 public sealed class Parameter<T> where T : IFloatingPointIeee754<T>
 {
     private Var<T> tracked;

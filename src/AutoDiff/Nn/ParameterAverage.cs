@@ -8,6 +8,7 @@ namespace AutoDiff.Nn;
 /// <c>w̄ ← β·w̄ + (1 − β)·w</c>. Evaluating with the averaged weights smooths out the noise of the last
 /// mini-batch steps. <see cref="Swap"/> exchanges live and averaged values in place.
 /// </summary>
+/// <remarks>Not thread-safe: it reads and writes the parameters' values in place.</remarks>
 public sealed class ParameterAverage<T> where T : IFloatingPointIeee754<T>
 {
     private readonly IReadOnlyList<Parameter<T>> parameters;
@@ -18,6 +19,8 @@ public sealed class ParameterAverage<T> where T : IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(parameters);
         if (!(decay >= 0 && decay < 1)) throw new ArgumentOutOfRangeException(nameof(decay), $"The decay must be in [0, 1); got {decay}.");
+        for (int i = 0; i < parameters.Count; i++)
+            if (parameters[i] is null) throw new ArgumentNullException(nameof(parameters), $"Parameter {i} is null.");
         this.parameters = parameters;
         Decay = decay;
         average = parameters.Select(p => p.Value.Data.ToArray()).ToArray();
