@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 
 namespace AutoDiff.Nn;
 
@@ -140,7 +141,24 @@ public sealed class Adam<T> : Optimizer<T> where T : IFloatingPointIeee754<T>
         T b1 = T.CreateChecked(Beta1), b2 = T.CreateChecked(Beta2), eps = T.CreateChecked(Epsilon);
         T c1 = T.CreateChecked(1 - Math.Pow(Beta1, Steps)), c2 = T.CreateChecked(1 - Math.Pow(Beta2, Steps));
         T lr = T.CreateChecked(LearningRate);
-        for (int i = 0; i < value.Length; i++)
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported)
+        {
+            // The same arithmetic as the scalar loop below, sixteen floats (eight doubles) at a time.
+            Vector512<T> vb1 = Vector512.Create(b1), vb2 = Vector512.Create(b2), vc1 = Vector512.Create(T.One - b1), vc2 = Vector512.Create(T.One - b2);
+            Vector512<T> vk1 = Vector512.Create(c1), vk2 = Vector512.Create(c2), veps = Vector512.Create(eps), vlr = Vector512.Create(lr);
+            for (; i <= value.Length - Vector512<T>.Count; i += Vector512<T>.Count)
+            {
+                var g = Vector512.Create(grad.Slice(i, Vector512<T>.Count));
+                var mi = vb1 * Vector512.Create((ReadOnlySpan<T>)m.AsSpan(i, Vector512<T>.Count)) + vc1 * g;
+                var vi = vb2 * Vector512.Create((ReadOnlySpan<T>)v.AsSpan(i, Vector512<T>.Count)) + vc2 * g * g;
+                mi.CopyTo(m.AsSpan(i));
+                vi.CopyTo(v.AsSpan(i));
+                var w = Vector512.Create((ReadOnlySpan<T>)value.Slice(i, Vector512<T>.Count));
+                (w - vlr * (mi / vk1) / (Vector512.Sqrt(vi / vk2) + veps)).CopyTo(value.Slice(i));
+            }
+        }
+        for (; i < value.Length; i++)
         {
             T g = grad[i];
             m[i] = b1 * m[i] + (T.One - b1) * g;

@@ -54,6 +54,38 @@ public class OptimizerTests
     }
 
     [Theory]
+    [InlineData(1)]
+    [InlineData(16)]
+    [InlineData(37)]
+    [InlineData(100)]
+    public void Adam_vector_path_equals_the_formula_element_by_element(int length)
+    {
+        // Three steps on L = Σ cᵢ·wᵢ²/2 (gradient cᵢ·wᵢ), against the update written out per element in double.
+        var rng = new Random(length);
+        double[] w0 = Enumerable.Range(0, length).Select(_ => rng.NextDouble() * 4 - 2).ToArray();
+        double[] c = Enumerable.Range(0, length).Select(_ => rng.NextDouble() + 0.5).ToArray();
+        var p = new Parameter<double>("w", Tensor.From<double>(w0));
+        var adam = new Adam<double>(0.01);
+        var tape = new Tape();
+        double[] w = (double[])w0.Clone(), m = new double[length], v = new double[length];
+        for (int t = 1; t <= 3; t++)
+        {
+            tape.Reset();
+            var x = p.On(tape);
+            tape.Backward((x * x * tape.Constant(Tensor.From<double>(c))).Sum() * 0.5);
+            adam.Step([p]);
+            for (int i = 0; i < length; i++)
+            {
+                double g = c[i] * w[i];
+                m[i] = 0.9 * m[i] + 0.1 * g;
+                v[i] = 0.999 * v[i] + 0.001 * g * g;
+                w[i] -= 0.01 * (m[i] / (1 - Math.Pow(0.9, t))) / (Math.Sqrt(v[i] / (1 - Math.Pow(0.999, t))) + 1e-8);
+            }
+        }
+        for (int i = 0; i < length; i++) Assert.Equal(w[i], p.Value[i], 1e-12);
+    }
+
+    [Theory]
     [InlineData(0.0)]
     [InlineData(-1.0)]
     [InlineData(double.NaN)]
