@@ -86,7 +86,7 @@ internal sealed class DigitsTrainer(DemoOptions options, DigitSet train, DigitSe
                 }
                 train.CopyLabels(idx, labels.AsSpan(0, n));
                 tape.Reset();
-                var output = Model.Forward(tape.Constant<float>(x, new Shape(n, pixels)));
+                var output = Model.Forward(tape.Constant<float>(x, n, pixels));
                 var loss = LossOf(tape, output, labels.AsSpan(0, n), targets);
                 tape.Backward(loss);
                 optimizer.Step(Model.Parameters);
@@ -117,7 +117,7 @@ internal sealed class DigitsTrainer(DemoOptions options, DigitSet train, DigitSe
         }
         var d = targetBuffer.AsSpan(0, n);
         for (int i = 0; i < n; i++) d[i] = labels[i] == PositiveDigit ? 1f : 0f;
-        var target = tape.Constant<float>(d, new Shape(n, 1));
+        var target = tape.Constant<float>(d, n, 1);
         return Loss switch
         {
             "kl" => Losses.BinaryKLFromLogits(output, target),
@@ -131,7 +131,7 @@ internal sealed class DigitsTrainer(DemoOptions options, DigitSet train, DigitSe
         var d = buffer.AsSpan(0, labels.Length * 10);
         d.Clear();
         for (int i = 0; i < labels.Length; i++) d[i * 10 + labels[i]] = 1f;
-        return tape.Constant<float>(d, new Shape(labels.Length, 10));
+        return tape.Constant<float>(d, labels.Length, 10);
     }
 
     /// <summary>Accuracy on a set, with its predictions and the true answers.</summary>

@@ -180,6 +180,25 @@ public sealed partial class Tape
         return t.Handle(i);
     }
 
+    /// <summary>
+    /// A constant with dimensions <paramref name="dims"/> holding a copy of <paramref name="values"/>;
+    /// unlike <c>new Shape(...)</c> each step, the shape of a graph recorded again and again is reused,
+    /// so a training loop that feeds its batches this way allocates nothing.
+    /// </summary>
+    public Var<T> Constant<T>(ReadOnlySpan<T> values, params ReadOnlySpan<int> dims) where T : IFloatingPointIeee754<T>
+    {
+        long length = 1;
+        foreach (int d in dims)
+        {
+            if (d < 0) throw new ArgumentOutOfRangeException(nameof(dims), $"Shape {Shape.Format(dims)} has a negative dimension {d}.");
+            length *= d;
+        }
+        if (values.Length != length)
+            throw new ArgumentException($"Shape {Shape.Format(dims)} needs {length} values but {values.Length} were given.", nameof(values));
+        var t = Tensors<T>();
+        return Constant(values, t.NextShape(dims));
+    }
+
     /// <summary>A rank-0 constant holding <paramref name="value"/>.</summary>
     public Var<T> Constant<T>(T value) where T : IFloatingPointIeee754<T> => Tensors<T>().ConstantValue(value);
 

@@ -85,6 +85,6 @@ public sealed class Mlp<T> where T : IFloatingPointIeee754<T>
         var tape = inferenceTape ??= new Tape();
         tape.Reset();
         using (tape.NoGrad())
-            Forward(tape.Constant(inputs, new Shape(rows, Inputs))).Value.CopyTo(output);
+            Forward(tape.Constant(inputs, rows, Inputs)).Value.CopyTo(output);
     }
 }
