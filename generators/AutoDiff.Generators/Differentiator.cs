@@ -67,9 +67,15 @@ internal sealed class Differentiator
             case Op.Asin: return g.Div(D(a), g.Function(Op.Sqrt, g.Sub(one, g.Mul(a, a))));
             case Op.Acos: return g.Neg(g.Div(D(a), g.Function(Op.Sqrt, g.Sub(one, g.Mul(a, a)))));
             case Op.Pow:
-                if (!g.DependsOnX(b)) return g.Mul(g.Mul(b, g.Pow(a, g.Sub(b, one))), D(a));
-                // uᵛ = e^{v ln u}:  d = uᵛ·(dv·ln u + v·du/u)
-                return g.Mul(id, g.Add(g.Mul(D(b), g.Function(Op.Log, a)), g.Div(g.Mul(b, D(a)), a)));
+                {
+                    // d uᵛ = v·uᵛ⁻¹·du + uᵛ·ln u·dv. Trap: ln u is NaN for u < 0 and −∞ at u = 0, so the
+                    // second term is taken as 0 where dv = 0 or uᵛ = 0 (as PyTorch masks it) instead of 0·NaN.
+                    int powerTerm = g.Mul(g.Mul(b, g.Pow(a, g.Sub(b, one))), D(a));
+                    if (!g.DependsOnX(b)) return powerTerm;
+                    int zero = g.Const(0), db = D(b);
+                    int logTerm = g.Mul(g.Mul(id, g.Function(Op.Log, a)), db);
+                    return g.Add(powerTerm, g.Cond(g.Binary(Op.Or, g.Binary(Op.Eq, db, zero), g.Binary(Op.Eq, id, zero)), zero, logTerm));
+                }
             // the gradient goes to the first argument on a tie, as Scalar.Max and Scalar.Min do
             case Op.Max: return g.Cond(g.Binary(Op.Ge, a, b), D(a), D(b));
             case Op.Min: return g.Cond(g.Binary(Op.Le, a, b), D(a), D(b));
