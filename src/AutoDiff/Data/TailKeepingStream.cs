@@ -5,7 +5,7 @@ namespace AutoDiff.Data;
 /// last eight of them: the gzip trailer (CRC32, then the uncompressed size mod 2³², both
 /// little-endian) once the compressed input has been read to its end. Does not dispose <c>inner</c>.
 /// </summary>
-internal sealed class TailKeepingStream(Stream inner) : Stream
+internal sealed class TailKeepingStream(Stream inner) : ForwardReadStream
 {
     public const int TailSize = 8;
     private readonly byte[] _tail = new byte[TailSize];
@@ -15,18 +15,6 @@ internal sealed class TailKeepingStream(Stream inner) : Stream
 
     /// <summary>The last <c>min(8, BytesRead)</c> bytes read, oldest first.</summary>
     public ReadOnlySpan<byte> Tail => _tail.AsSpan(TailSize - (int)Math.Min(TailSize, BytesRead));
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -43,9 +31,4 @@ internal sealed class TailKeepingStream(Stream inner) : Stream
         BytesRead += n;
         return n;
     }
-
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
