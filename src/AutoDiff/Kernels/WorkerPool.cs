@@ -73,6 +73,9 @@ internal static class WorkerPool
         {
             var thread = new Thread(Loop) { IsBackground = true, Name = $"AutoDiff kernel worker {index}" };
             thread.Start();
+            // Trap: ManualResetEventSlim allocates its lock object (24 B) the first time a Wait
+            // really blocks, which could be any later call; a short timed wait that blocks does it now.
+            done.Wait(1);
         }
 
         public void Start(PartitionedWork w, int p, int n)

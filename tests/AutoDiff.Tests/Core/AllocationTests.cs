@@ -66,8 +66,7 @@ public class AllocationTests
             tape.Backward(loss);
             opt.Step(mlp.Parameters);
         }
-        // Warm up past tiered compilation: a loop-heavy method compiled on-stack-replacement mid-run
-        // can allocate a few bytes once, which is not the training step's doing.
+        // Warm up well past the first steps (tiered compilation; the GEMM worker pool's first waits).
         for (int i = 0; i < 60; i++) Step();
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < 20; i++) Step();
