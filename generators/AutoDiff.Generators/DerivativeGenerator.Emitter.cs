@@ -208,6 +208,11 @@ public sealed partial class DerivativeGenerator
             string name = m.Extras.Length == 0 ? $"\"{m.MethodName}\""
                 : "FormattableString.Invariant($\"" + m.MethodName + "(" + string.Join(", ", m.Extras.Select(e => e.Name + ": {" + e.Name + "}")) + ")\")";
             Line($"public override string Name => {name};");
+            if (m.WeightInit is { } init)
+            {
+                Line();
+                Line($"public override global::AutoDiff.Nn.WeightInit WeightInit => {init};");
+            }
             Line();
             Line($"public override void Forward(ReadOnlySpan<{Element}> x, Span<{Element}> y) => ActivationKernels.Forward{driver}({kernel}, x, y);");
             Line();

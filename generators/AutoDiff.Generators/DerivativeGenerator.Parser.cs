@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Globalization;
 using System.Linq;
 using System.Threading;
@@ -110,8 +111,19 @@ public sealed partial class DerivativeGenerator
                 graph.ToArray(),
                 root.Value,
                 new EquatableArray<NameHint>(hints.ToArray()),
-                scalarOnlyReason);
+                scalarOnlyReason,
+                WeightInitArgument());
             return Done(model);
+        }
+
+        /// <summary>The attribute's <c>WeightInit = …</c> as C#, or null when it is not set.</summary>
+        private string? WeightInitArgument()
+        {
+            var attribute = method.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == AttributeName);
+            foreach (var named in attribute?.NamedArguments ?? ImmutableArray<KeyValuePair<string, TypedConstant>>.Empty)
+                if (named.Key == "WeightInit" && named.Value.Value is not null)
+                    return "global::" + named.Value.ToCSharpString();
+            return null;
         }
 
         private static bool IsDifferentiable(IMethodSymbol m)

@@ -37,16 +37,16 @@ public static partial class Activations
     public static T Tanh<T>(T z) where T : IFloatingPointIeee754<T> => T.Tanh(z);
 
     /// <summary>Rectified linear unit: <c>f(z) = max(z, 0)</c>; f' = 1 for z &gt; 0, else 0 (0 at the kink, as PyTorch).</summary>
-    [Differentiable]
+    [Differentiable(WeightInit = Nn.WeightInit.He)]
     public static T Relu<T>(T z) where T : IFloatingPointIeee754<T> => z > T.Zero ? z : T.Zero;
 
     /// <summary>Leaky ReLU: <c>f(z) = z</c> for z &gt; 0, else <c>slope·z</c> (slope 0.01 by default).</summary>
-    [Differentiable]
+    [Differentiable(WeightInit = Nn.WeightInit.He)]
     public static T LeakyRelu<T>(T z, double slope = 0.01) where T : IFloatingPointIeee754<T>
         => z > T.Zero ? z : T.CreateTruncating(slope) * z;
 
     /// <summary>Exponential linear unit: <c>f(z) = z</c> for z &gt; 0, else <c>α(e^z − 1)</c> (α = 1 by default).</summary>
-    [Differentiable]
+    [Differentiable(WeightInit = Nn.WeightInit.He)]
     public static T Elu<T>(T z, double alpha = 1.0) where T : IFloatingPointIeee754<T>
         => z > T.Zero ? z : T.CreateTruncating(alpha) * (T.Exp(z) - T.One);
 

@@ -1,3 +1,5 @@
+using AutoDiff.Nn;
+
 namespace AutoDiff;
 
 /// <summary>
@@ -15,4 +17,9 @@ namespace AutoDiff;
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
 public sealed class DifferentiableAttribute : Attribute
 {
+    /// <summary>
+    /// The weight initialisation a layer should use before this activation (its function object's
+    /// <see cref="ElementwiseFunction{T}.WeightInit"/>): <see cref="Nn.WeightInit.Xavier"/> unless set.
+    /// </summary>
+    public WeightInit WeightInit { get; set; }
 }

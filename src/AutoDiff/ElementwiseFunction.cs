@@ -1,4 +1,5 @@
 using System.Numerics;
+using AutoDiff.Nn;
 
 namespace AutoDiff;
 
@@ -18,6 +19,24 @@ public abstract class ElementwiseFunction<T> where T : IFloatingPointIeee754<T>
 
     /// <summary>Accumulates <c>dx[i] += dy[i]·f'(x[i])</c>, where <c>y[i] = f(x[i])</c> is available to reuse.</summary>
     public abstract void Backward(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx);
+
+    /// <summary>
+    /// <c>f′</c> as an element-wise function of x (whose own <see cref="Derivative"/> is <c>f″</c>, and so
+    /// on), so that derivatives of higher order can record <c>x̄ = ȳ·f′(x)</c> as a differentiable
+    /// operation. Null when f′ is not available as a function object: a derivative of second or higher
+    /// order through this function then throws, naming it. Generated activations provide it.
+    /// </summary>
+    public virtual ElementwiseFunction<T>? Derivative => null;
+
+    /// <summary>
+    /// f as an expression over its input <paramref name="x"/> (<c>x / (1 + exp(−x))</c> for swish), for
+    /// exporters such as ONNX; null when f has no such description (the exporter then refuses it, naming
+    /// <see cref="Name"/>). Generated activations describe themselves.
+    /// </summary>
+    public virtual ElementwiseExpression? Describe(ElementwiseExpression x) => null;
+
+    /// <summary>The weight initialisation a layer should use before this activation.</summary>
+    public virtual WeightInit WeightInit => WeightInit.Xavier;
 
     /// <inheritdoc/>
     public override string ToString() => Name;

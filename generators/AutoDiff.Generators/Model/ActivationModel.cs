@@ -22,6 +22,7 @@ internal readonly record struct NameHint(int Node, string Name);
 /// <summary>
 /// Everything the emitter needs about one <c>[Differentiable]</c> method, as strings, enums and
 /// equatable arrays: the body is a hash-consed expression graph (<see cref="Nodes"/>, <see cref="Root"/>).
+/// <see cref="WeightInit"/> is the attribute's <c>WeightInit</c> as C# (<c>global::AutoDiff.Nn.WeightInit.He</c>), or null when not set.
 /// </summary>
 internal sealed record ActivationModel(
     string Namespace,
@@ -35,7 +36,8 @@ internal sealed record ActivationModel(
     EquatableArray<Node> Nodes,
     int Root,
     EquatableArray<NameHint> Hints,
-    string? ScalarOnlyReason)
+    string? ScalarOnlyReason,
+    string? WeightInit)
 {
     /// <summary>The element type as written in generated code.</summary>
     public string ElementType => Kind switch

@@ -10,8 +10,8 @@ namespace AutoDiff.Nn;
 public sealed class Dense<T> where T : IFloatingPointIeee754<T>
 {
     /// <summary>
-    /// A layer with seeded initial weights: He (normal, σ = √(2/in)) for ReLU-like activations,
-    /// Xavier/Glorot (uniform, ±√(6/(in+out))) otherwise; biases start at 0.
+    /// A layer with seeded initial weights as the activation asks (<see cref="ElementwiseFunction{T}.WeightInit"/>):
+    /// He (normal, σ = √(2/in)) for rectifiers, Xavier/Glorot (uniform, ±√(6/(in+out))) otherwise; biases start at 0.
     /// </summary>
     public Dense(int inputs, int outputs, ElementwiseFunction<T>? activation, Random random, string name = "dense")
     {
@@ -19,9 +19,7 @@ public sealed class Dense<T> where T : IFloatingPointIeee754<T>
         ArgumentOutOfRangeException.ThrowIfLessThan(outputs, 1);
         ArgumentNullException.ThrowIfNull(random);
         Activation = activation;
-        string kind = activation?.Name.ToLowerInvariant() ?? "linear";
-        bool heInit = kind.StartsWith("relu") || kind.StartsWith("leakyrelu") || kind.StartsWith("elu");
-        var w = heInit
+        var w = activation?.WeightInit == WeightInit.He
             ? Tensor.Normal<T>(random, Math.Sqrt(2.0 / inputs), inputs, outputs)
             : Tensor.Uniform<T>(random, -Math.Sqrt(6.0 / (inputs + outputs)), Math.Sqrt(6.0 / (inputs + outputs)), inputs, outputs);
         Weight = new Parameter<T>(name + ".weight", w);

@@ -59,6 +59,24 @@ public class MlpTests
         Assert.All(a.Layers[0].Weight.Value.Data, w => Assert.InRange(Math.Abs(w), 0, bound));
     }
 
+    [Theory]
+    [InlineData("relu", WeightInit.He)]
+    [InlineData("leakyrelu", WeightInit.He)]
+    [InlineData("elu", WeightInit.He)]
+    [InlineData("sigmoid", WeightInit.Xavier)]
+    [InlineData("tanh", WeightInit.Xavier)]
+    [InlineData("softplus", WeightInit.Xavier)]
+    public void Each_activation_chooses_its_weight_initialisation(string name, WeightInit expected)
+    {
+        var activation = AutoDiff.Activations.ByName<double>(name);
+        Assert.Equal(expected, activation.WeightInit);
+        // He draws from N(0, 2/in): with 4,000 weights some exceed Xavier's bound √(6/(in+out)) = 0.11 by far.
+        var layer = new Dense<double>(400, 10, activation, new Random(1));
+        double largest = layer.Weight.Value.Data.Max(Math.Abs), xavierBound = Math.Sqrt(6.0 / 410);
+        if (expected == WeightInit.He) Assert.True(largest > 2 * xavierBound, $"largest |w| {largest}");
+        else Assert.True(largest <= xavierBound, $"largest |w| {largest}");
+    }
+
     [Fact]
     public void Dot_export_names_every_operation_with_shapes_and_gradients()
     {
