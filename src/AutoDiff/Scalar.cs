@@ -144,4 +144,13 @@ public readonly struct Scalar
     /// derivative <c>f'(x)</c>; generated activations use it. The backward rule is <c>x̄ += f'(x)·ȳ</c>.
     /// </summary>
     public static Scalar Unary(Scalar x, double value, double derivative) => One(x).RecordWithConst(ScalarOp.Unary, value, x.Index, derivative);
+
+    /// <summary>
+    /// As <see cref="Unary(Scalar, double, double)"/>, for a function f given also as a function object
+    /// <paramref name="function"/>, whose <see cref="ElementwiseFunction{T}.Derivative"/> chain lets
+    /// <c>Tape.Differentiate</c> go to higher orders through this operation
+    /// (the first-order sweep still uses <paramref name="derivative"/>). Generated activations call this.
+    /// </summary>
+    public static Scalar Unary(Scalar x, double value, double derivative, ElementwiseFunction<double>? function)
+        => Unary(x, value, derivative); // contract for this round: the higher-order rule that uses `function` lands with Tape.Differentiate
 }
