@@ -238,10 +238,8 @@ public sealed partial class DerivativeGenerator
             var symbol = semantic.GetSymbolInfo(e, cancellation).Symbol;
             switch (symbol)
             {
-                case IParameterSymbol p when SymbolEqualityComparer.Default.Equals(p, method.Parameters[0]):
-                    return graph.X();
                 case IParameterSymbol p when SymbolEqualityComparer.Default.Equals(p.ContainingSymbol, method):
-                    return graph.Param(p.Name);
+                    return graph.Var(p.Name);
                 case ILocalSymbol l when env.TryGetValue(l.Name, out int node) && node != Unassigned:
                     return node;
                 case IPropertySymbol or IFieldSymbol when symbol.IsStatic && IsNumericType(symbol.ContainingType) && NamedConstant(symbol.Name) is double v:
@@ -289,51 +287,23 @@ public sealed partial class DerivativeGenerator
                 return DifferentiableCall(call, target, env);
             if (!target.IsStatic || !IsNumericType(target.ContainingType) && !IsNumericType(target.ContainingType?.ContainingType))
             {
-                Report(DiagnosticDescriptors.UnknownMethod, call, Name, display);
+                Report(DiagnosticDescriptors.UnknownMethod, call, Name, display, Ops.MethodNames);
                 return graph.Const(0);
             }
             var a = new int[args.Count];
             for (int i = 0; i < a.Length; i++) a[i] = Expr(args[i].Expression, env);
-            Op? unary = target.Name switch
+            if (Ops.Methods.TryGetValue((target.Name, a.Length), out var row))
             {
-                "Exp" => Op.Exp, "Log2" => Op.Log2, "Log10" => Op.Log10, "Sqrt" => Op.Sqrt,
-                "Cbrt" => Op.Cbrt, "Abs" => Op.Abs, "Tanh" => Op.Tanh, "Sinh" => Op.Sinh,
-                "Cosh" => Op.Cosh, "Sin" => Op.Sin, "Cos" => Op.Cos, "Tan" => Op.Tan, "Asin" => Op.Asin,
-                "Acos" => Op.Acos, "Atan" => Op.Atan, "Floor" => Op.Floor, "Ceiling" => Op.Ceiling,
-                "Round" => Op.Round, "Truncate" => Op.Truncate, "Log" when a.Length == 1 => Op.Log,
-                _ => null,
-            };
-            if (unary is Op u && a.Length == 1)
-            {
-                if (u is Op.Floor or Op.Ceiling or Op.Round or Op.Truncate) Report(DiagnosticDescriptors.NotDifferentiable, call, Name, display);
-                if (u is Op.Sinh or Op.Cosh or Op.Tan or Op.Asin or Op.Acos or Op.Atan or Op.Cbrt) ScalarOnly(call, display);
-                return graph.Function(u, a[0]);
+                if (row.ZeroDerivative) Report(DiagnosticDescriptors.NotDifferentiable, call, Name, display);
+                if (row.Vector is null) ScalarOnly(call, display);
+                if (row.Op == Op.Pow && !(graph.IsConst(a[1], out var k) && k == Math.Round(k) && Math.Abs(k) <= 4))
+                    ScalarOnly(call, display + " with an exponent other than a small integer");
+                return row.Arity == 1 ? graph.Function(row.Op, a[0]) : graph.Rebuild(Node.Of(row.Op), a[0], a[1], -1, default);
             }
-            switch (target.Name)
-            {
-                case "Sign" when a.Length == 1:
-                    // as conditionals: vectorisable, derivative 0, and 0 (not an exception) for NaN
-                    return graph.Cond(graph.Binary(Op.Gt, a[0], graph.Const(0)), graph.Const(1),
-                        graph.Cond(graph.Binary(Op.Lt, a[0], graph.Const(0)), graph.Const(-1), graph.Const(0)));
-                case "Log" when a.Length == 2:
-                    return graph.Div(graph.Function(Op.Log, a[0]), graph.Function(Op.Log, a[1]));
-                case "Pow" when a.Length == 2:
-                    if (!(graph.IsConst(a[1], out var k) && k == Math.Round(k) && Math.Abs(k) <= 4)) ScalarOnly(call, display + " with an exponent other than a small integer");
-                    return graph.Pow(a[0], a[1]);
-                case "Max" when a.Length == 2:
-                    return graph.Max(a[0], a[1]);
-                case "Min" when a.Length == 2:
-                    return graph.Min(a[0], a[1]);
-                case "Clamp" when a.Length == 3:
-                    return graph.Min(graph.Max(a[0], a[1]), a[2]);
-                case "FusedMultiplyAdd" when a.Length == 3:
-                    return graph.Add(graph.Mul(a[0], a[1]), a[2]);
-                case "CreateChecked" or "CreateTruncating" or "CreateSaturating" when a.Length == 1:
-                    return a[0];
-                default:
-                    Report(DiagnosticDescriptors.UnknownMethod, call, Name, display);
-                    return graph.Const(0);
-            }
+            if (Ops.Compositions.TryGetValue((target.Name, a.Length), out var compose))
+                return compose(graph, a);
+            Report(DiagnosticDescriptors.UnknownMethod, call, Name, display, Ops.MethodNames);
+            return graph.Const(0);
         }
 
         private int DifferentiableCall(InvocationExpressionSyntax call, IMethodSymbol target, Dictionary<string, int> env)
@@ -341,17 +311,17 @@ public sealed partial class DerivativeGenerator
             var args = call.ArgumentList.Arguments;
             if (args.Count == 0) return Unsupported(call, "a call without arguments", "pass x as the first argument");
             if (args.Any(a => a.NameColon is not null)) return Unsupported(call, "named arguments", "pass arguments in order");
-            int first = Expr(args[0].Expression, env);
-            var constants = new int[args.Count - 1];
-            for (int i = 1; i < args.Count; i++)
+            var arguments = new int[args.Count];
+            string x = method.Parameters[0].Name;
+            for (int i = 0; i < args.Count; i++)
             {
-                constants[i - 1] = Expr(args[i].Expression, env);
-                if (graph.DependsOnX(constants[i - 1]))
-                    Report(DiagnosticDescriptors.DifferentiatedConstantArgument, args[i], Name, method.Parameters[0].Name, (i + 1).ToString(CultureInfo.InvariantCulture), target.Name);
+                arguments[i] = Expr(args[i].Expression, env);
+                if (i > 0 && graph.Mentions(arguments[i], x))
+                    Report(DiagnosticDescriptors.DifferentiatedConstantArgument, args[i], Name, x, (i + 1).ToString(CultureInfo.InvariantCulture), target.Name);
             }
             ScalarOnly(call, $"the call to {target.Name}");
             string type = target.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
-            return graph.Call(type + "." + target.Name, 0, first, new EquatableArray<int>(constants), target.IsGenericMethod);
+            return graph.Call(type + "." + target.Name, 0, new EquatableArray<int>(arguments), target.IsGenericMethod);
         }
     }
 }

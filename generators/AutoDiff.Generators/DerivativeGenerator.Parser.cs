@@ -93,7 +93,7 @@ public sealed partial class DerivativeGenerator
                 return Done(null);
 
             if (scalarOnlyReason is not null)
-                Report(DiagnosticDescriptors.ScalarKernel, LocationInfo.From(scalarOnlyAt!), Name, scalarOnlyReason);
+                Report(DiagnosticDescriptors.ScalarKernel, LocationInfo.From(scalarOnlyAt!), Name, scalarOnlyReason, Ops.VectorMethodNames);
             var model = new ActivationModel(
                 type.ContainingNamespace.IsGlobalNamespace ? "" : type.ContainingNamespace.ToDisplayString(),
                 type.Name,

@@ -8,7 +8,7 @@ namespace AutoDiff.Generators;
 /// <summary>
 /// Writes the derivative of every <c>[AutoDiff.Differentiable]</c> method at compile time, plus what
 /// puts it on the tape. Pipeline: <c>ForAttributeWithMetadataName</c> → <see cref="Parser"/> → an
-/// equatable <see cref="ActivationModel"/> → <see cref="Emitter"/>.
+/// equatable <see cref="ActivationModel"/> → <see cref="ActivationDerivation"/> (derive) → <see cref="ActivationEmitter"/> (print).
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed partial class DerivativeGenerator : IIncrementalGenerator
@@ -33,14 +33,14 @@ public sealed partial class DerivativeGenerator : IIncrementalGenerator
             string source;
             try
             {
-                source = Emitter.Emit(model);
+                source = ActivationEmitter.Emit(model);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 spc.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.GeneratorFailed, Location.None, model.MethodName, e.GetType().Name + ": " + e.Message));
                 return;
             }
-            spc.AddSource(Emitter.HintName(model), source);
+            spc.AddSource(ActivationEmitter.HintName(model), source);
         });
     }
 }

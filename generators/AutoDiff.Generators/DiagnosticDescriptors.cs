@@ -41,7 +41,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor UnknownMethod = new(
         "AD0007", "Call to a method the generator cannot differentiate",
-        "'{0}' calls '{1}', which the generator does not know; use Math.*/MathF.*/T.* functions (Exp, Log, Sqrt, Pow, Tanh, Max, ...) or mark '{1}' [Differentiable]",
+        "'{0}' calls '{1}', which the generator does not know; use the Math.*/MathF.*/T.* functions it knows ({2}) or mark '{1}' [Differentiable]",
         Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 
     public static readonly DiagnosticDescriptor Recursion = new(
@@ -61,7 +61,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor ScalarKernel = new(
         "AD0011", "Tensor kernel is not vectorised",
-        "The tensor kernels of '{0}' are scalar loops because {1} has no SIMD form; only + - * /, Exp, Log, Log2, Log10, Sqrt, Abs, Tanh, Sin, Cos, Max, Min, Floor, Ceiling, Round, Truncate, integer powers and conditionals are vectorised",
+        "The tensor kernels of '{0}' are scalar loops because {1} has no SIMD form; only + - * /, conditionals, integer powers and {2} are vectorised",
         Category, DiagnosticSeverity.Info, isEnabledByDefault: true);
 
     public static readonly DiagnosticDescriptor DifferentiatedConstantArgument = new(
