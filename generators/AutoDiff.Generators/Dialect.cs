@@ -1,5 +1,6 @@
 using System;
 using System.Globalization;
+using System.Linq;
 using AutoDiff.Generators.Model;
 
 namespace AutoDiff.Generators;
@@ -54,6 +55,13 @@ internal sealed class Dialect
         ElementKind.Single => "MathF",
         _ => Element,
     };
+
+    /// <summary>An int expression (C# text) as a number of the element type.</summary>
+    public string Integer(string text)
+    {
+        bool simple = text.All(c => char.IsLetterOrDigit(c) || c == '_' || c == '.');
+        return Kind == ElementKind.Generic ? $"{Element}.CreateChecked({text})" : simple ? $"({Element}){text}" : $"({Element})({text})";
+    }
 
     public string Number(double v)
     {

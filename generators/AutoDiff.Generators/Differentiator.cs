@@ -14,13 +14,15 @@ namespace AutoDiff.Generators;
 internal sealed class Differentiator
 {
     private readonly Func<Node, int> seed;
+    private readonly Func<Differentiator, Node, int>? calls;
     private readonly Dictionary<int, int> memo = new();
     private readonly Dictionary<int, bool> active = new();
 
-    private Differentiator(Graph graph, Func<Node, int> seed)
+    private Differentiator(Graph graph, Func<Node, int> seed, Func<Differentiator, Node, int>? calls)
     {
         G = graph;
         this.seed = seed;
+        this.calls = calls;
     }
 
     /// <summary>The graph the differentials are built in.</summary>
@@ -28,13 +30,16 @@ internal sealed class Differentiator
 
     /// <summary>
     /// Adds d<paramref name="root"/> to <paramref name="graph"/> and returns its node; <paramref name="seed"/>
-    /// gives the differential (a node) of each variable.
+    /// gives the differential (a node) of each variable and span element. <paramref name="calls"/> is the
+    /// rule for calls to other <c>[Differentiable]</c> methods; by default, the chain rule through their
+    /// generated derivative in the first argument (f′, f″, f‴ of activations).
     /// </summary>
-    public static int Derive(Graph graph, int root, Func<Node, int> seed) => new Differentiator(graph, seed).D(root);
+    public static int Derive(Graph graph, int root, Func<Node, int> seed, Func<Differentiator, Node, int>? calls = null)
+        => new Differentiator(graph, seed, calls).D(root);
 
     /// <summary>d/dx of <paramref name="root"/>: the seed is 1 on variable <paramref name="x"/>, 0 elsewhere.</summary>
     public static int Derive(Graph graph, int root, string x)
-        => Derive(graph, root, n => graph.Const(n.Name == x ? 1 : 0));
+        => Derive(graph, root, n => graph.Const(n.Op == Op.Var && n.Name == x ? 1 : 0));
 
     /// <summary>The differential of node <paramref name="id"/>.</summary>
     public int D(int id)
@@ -53,8 +58,9 @@ internal sealed class Differentiator
         bool result = n.Op switch
         {
             Op.Const => false,
-            Op.Var => !G.IsConst(seed(n), 0),
+            Op.Var or Op.Index => !G.IsConst(seed(n), 0),
             Op.Y => true,
+            Op.Int => false,
             _ => n.A >= 0 && Active(n.A) || n.B >= 0 && Active(n.B) || n.C >= 0 && Active(n.C) || AnyActive(n.Args),
         };
         active[id] = result;
@@ -73,14 +79,16 @@ internal sealed class Differentiator
         var n = G[id];
         switch (n.Op)
         {
-            case Op.Var:
+            case Op.Var or Op.Index:
                 return seed(n);
+            case Op.Call when calls is not null:
+                return calls(this, n);
             case Op.Call:
                 {
                     // the chain rule through another [Differentiable] method's generated derivative
                     if (n.Value >= 3) throw new InvalidOperationException($"The fourth derivative of {n.Name} is not generated.");
                     int first = n.Args[0];
-                    return G.Mul(G.Call(n.Name!, (int)n.Value + 1, n.Args, n.Generic), D(first));
+                    return G.Mul(G.Call(n.Name!, (int)n.Value + 1, n.Args, n.Generic, n.Text), D(first));
                 }
             default:
                 var rule = Ops.Info(n.Op).Derivative ?? throw new InvalidOperationException($"No derivative rule for {n.Op}.");

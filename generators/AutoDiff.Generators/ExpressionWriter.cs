@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Text;
 using AutoDiff.Generators.Model;
 using static AutoDiff.Generators.Precedences;
@@ -17,6 +18,8 @@ internal sealed class ExpressionWriter
     private readonly Graph g;
     private readonly Dialect d;
     private readonly Dictionary<int, string> locals = new();
+    private readonly List<string> statements = new();
+    private Func<string, string>? fresh;
 
     private ExpressionWriter(Graph graph, Dialect dialect)
     {
@@ -26,34 +29,117 @@ internal sealed class ExpressionWriter
 
     /// <summary>The statements (local declarations) and the result expression for <paramref name="root"/>.</summary>
     public static (List<string> Statements, string Result) Write(Graph graph, int root, Dialect dialect, IReadOnlyDictionary<int, string> hints, ISet<string> reserved)
-        => new ExpressionWriter(graph, dialect).Run(root, hints, reserved);
-
-    private (List<string>, string) Run(int root, IReadOnlyDictionary<int, string> hints, ISet<string> reserved)
     {
+        var (statements, results) = new ExpressionWriter(graph, dialect).Run(new[] { root }, hints, reserved, null, new Dictionary<int, string>());
+        return (statements, results[0]);
+    }
+
+    /// <summary>
+    /// Several roots written together, so a value they share is one local. <paramref name="known"/> are
+    /// nodes whose value a variable already holds; <paramref name="names"/> hands out the locals' names
+    /// (unique in the whole method).
+    /// </summary>
+    public static (List<string> Statements, string[] Results) WriteAll(Graph graph, IReadOnlyList<int> roots, Dialect dialect, NameAllocator names, IReadOnlyDictionary<int, string> known, IReadOnlyDictionary<int, string>? exact = null)
+        => new ExpressionWriter(graph, dialect) { exact = exact }.Run(roots, new Dictionary<int, string>(), names.All, names.Fresh, known);
+
+    /// <summary>Nodes that, when they need a local, take exactly this (already reserved) name.</summary>
+    private IReadOnlyDictionary<int, string>? exact;
+
+    private (List<string>, string[]) Run(IReadOnlyList<int> roots, IReadOnlyDictionary<int, string> hints, ISet<string> reserved, Func<string, string>? allocate, IReadOnlyDictionary<int, string> known)
+    {
+        fresh = allocate;
+        foreach (var pair in known) locals[pair.Key] = pair.Value;
         var uses = new Dictionary<int, int>();
         var order = new List<int>();
-        Count(root, uses, order);
-        var statements = new List<string>();
-        var used = new HashSet<string>(reserved);
+        foreach (int root in roots) Count(root, uses, order);
+        var rootSet = new HashSet<int>(roots);
+        var used = allocate is null ? new HashSet<string>(reserved) : null;
         int temp = 0;
+        string Name(string preferred)
+        {
+            if (allocate is not null) return allocate(preferred);
+            string name = preferred;
+            while (!used!.Add(name)) name = "t" + (temp++).ToString(CultureInfo.InvariantCulture);
+            return name;
+        }
         foreach (int id in order)
         {
             var n = g[id];
+            if (locals.ContainsKey(id)) continue;
+            if (n.Op == Op.Partial || n.Op == Op.Call && n.Value == 0 && !d.IsExpression && HasPartials(n, uses))
+            {
+                // a call whose partials are wanted: one call of its Gradient gives its value and every partial
+                GradientCall(n, Name, uses);
+                continue;
+            }
             // in a description, a call is a local checked for null: the callee may not describe itself
             bool guarded = d.IsExpression && n.Op == Op.Call;
-            if (id == root || n.IsLeaf || uses[id] < 2 && !guarded) continue;
+            if (rootSet.Contains(id) && roots.Count == 1 || n.IsLeaf || uses[id] < 2 && !guarded) continue;
             string text = Render(id).Text;
-            if (!hints.TryGetValue(id, out var name) || !used.Add(name))
-            {
-                do name = "t" + (temp++).ToString(CultureInfo.InvariantCulture);
-                while (!used.Add(name));
-            }
+            string name;
+            if (exact is not null && exact.TryGetValue(id, out var reserved1)) name = reserved1;
+            else if (hints.TryGetValue(id, out var hint) && (allocate is not null || !used!.Contains(hint))) name = Name(hint);
+            else name = Name(allocate is null ? "t" + (temp++).ToString(CultureInfo.InvariantCulture) : "t");
             string type = d.IsExpression ? (guarded ? "ElementwiseExpression?" : "ElementwiseExpression") : d.IsVector ? "var" : n.IsCondition ? "bool" : d.Element;
             statements.Add($"{type} {name} = {text};");
             if (guarded) statements.Add($"if ({name} is null) return null;");
             locals[id] = name;
         }
-        return (statements, Render(root).Text);
+        return (statements, roots.Select(r => Render(r).Text).ToArray());
+    }
+
+    /// <summary>
+    /// The partials of a call come from one call of the callee's generated Gradient, whose outputs become
+    /// locals: <c>_ = F.HimmelblauGradient(u, v, out double dHimmelblau0, out double dHimmelblau1);</c>.
+    /// </summary>
+    private bool HasPartials(Node call, Dictionary<int, int> uses)
+        => uses.Keys.Any(i => g[i] is { Op: Op.Partial } p && p.Name == call.Name && p.Args.Equals(call.Args));
+
+    private void GradientCall(Node partial, Func<string, string> name, Dictionary<int, int> uses)
+    {
+        var outs = new List<string>();
+        var args = new List<string>();
+        string shape = partial.Text!;
+        string shortName = partial.Name!.Substring(partial.Name.LastIndexOf('.') + 1);
+        var wanted = new Dictionary<int, int>();
+        int value = -1;
+        foreach (int i in uses.Keys)
+        {
+            var other = g[i];
+            if (other.Name != partial.Name || !other.Args.Equals(partial.Args) || locals.ContainsKey(i)) continue;
+            if (other.Op == Op.Partial) wanted[(int)other.Value] = i;
+            else if (other.Op == Op.Call && other.Value == 0) value = i;
+        }
+        for (int k = 0; k < shape.Length; k++)
+        {
+            args.Add(Argument(shape[k], partial.Args[k]));
+            if (shape[k] != 's') continue;
+            if (wanted.TryGetValue(k, out int node))
+            {
+                string local = name("d" + shortName + k.ToString(CultureInfo.InvariantCulture));
+                locals[node] = local;
+                outs.Add($"out {d.Element} {local}");
+            }
+            else outs.Add("out _");
+        }
+        string call = $"{partial.Name}Gradient({string.Join(", ", args.Concat(outs))})";
+        if (value < 0) statements.Add($"_ = {call};");
+        else
+        {
+            string local = name(char.ToLowerInvariant(shortName[0]) + shortName.Substring(1));
+            locals[value] = local;
+            statements.Add($"{d.Element} {local} = {call};");
+        }
+    }
+
+    /// <summary>A call argument as the callee's parameter takes it: a number, an int, or a span passed by name.</summary>
+    private string Argument(char shape, int id)
+    {
+        var n = g[id];
+        if (shape is 'v' or 'k') return n.Name!;
+        if (shape == 'i' && n.Op == Op.Int) return n.Name!;
+        if (shape == 'i' && n.Op == Op.Const) return ((long)n.Value).ToString(CultureInfo.InvariantCulture);
+        return Render(id).Text;
     }
 
     // post-order, so a local is declared after the locals it reads
@@ -155,9 +241,17 @@ internal sealed class ExpressionWriter
             case Op.Call:
                 {
                     var args = new List<string>();
-                    foreach (int a in n.Args) args.Add(Render(a).Text);
+                    for (int k = 0; k < n.Args.Length; k++) args.Add(Argument(n.Text?[k] ?? 's', n.Args[k]));
                     return ($"{n.Name}{OrderSuffix((int)n.Value)}({string.Join(", ", args)})", Primary);
                 }
+            case Op.TangentCall:
+                {
+                    var args = new List<string>();
+                    for (int k = 0; k < n.Args.Length; k++) args.Add(k < n.Text!.Length ? Argument(n.Text[k], n.Args[k]) : Render(n.Args[k]).Text);
+                    return ($"{n.Name}Tangent({string.Join(", ", args)})", Primary);
+                }
+            case Op.Int: return (d.Integer(n.Name!), Primary);
+            case Op.Index: return ($"{d.Var(n.Name!)}[{g[n.A].Name}]", Primary);
             case Op.Pow when d.IsVector && Ops.IsSmallIntegerPower(g, n):
                 {
                     g.IsConst(n.B, out var p);

@@ -84,6 +84,8 @@ internal sealed class Graph
         if (nodes[b].Op == Op.Neg) return Sub(a, nodes[b].A);
         if (nodes[a].Op == Op.Neg) return Sub(b, nodes[a].A);
         if (IsConst(b, out y) && y < 0) return Sub(a, Const(-y));
+        if (NegativeProduct(b, out int pb)) return Sub(a, pb); // u + (−2)·v → u − 2·v
+        if (NegativeProduct(a, out int pa)) return Sub(b, pa);
         if (a == b) return Mul(Const(2), a);
         if (!IsConst(a, out _) && a > b) (a, b) = (b, a); // one spelling for u + v and v + u
         return Intern(Node.Of(Op.Add, a, b));
@@ -96,7 +98,18 @@ internal sealed class Graph
         if (IsConst(a, 0)) return Neg(b);
         if (nodes[b].Op == Op.Neg) return Add(a, nodes[b].A);
         if (IsConst(b, out y) && y < 0) return Add(a, Const(-y));
+        if (NegativeProduct(b, out int pb)) return Add(a, pb); // u − (−2)·v → u + 2·v
         return Intern(Node.Of(Op.Sub, a, b));
+    }
+
+    /// <summary>When <paramref name="id"/> is c·v with a number c &lt; 0, the node |c|·v.</summary>
+    private bool NegativeProduct(int id, out int positive)
+    {
+        var n = nodes[id];
+        positive = -1;
+        if (n.Op != Op.Mul || !IsConst(n.A, out var c) || !(c < 0)) return false;
+        positive = Mul(Const(-c), n.B);
+        return true;
     }
 
     public int Mul(int a, int b)
@@ -207,10 +220,24 @@ internal sealed class Graph
 
     /// <summary>
     /// <paramref name="method"/> (order 0) or its derivative of order <paramref name="order"/> in the first
-    /// argument, at <paramref name="arguments"/>.
+    /// argument, at <paramref name="arguments"/>; <paramref name="shape"/> describes the callee's parameters.
     /// </summary>
-    public int Call(string method, int order, EquatableArray<int> arguments, bool generic)
-        => Intern(new Node(Op.Call, -1, -1, -1, order, method, arguments, generic));
+    public int Call(string method, int order, EquatableArray<int> arguments, bool generic, string? shape)
+        => Intern(new Node(Op.Call, -1, -1, -1, order, method, arguments, generic, shape));
+
+    /// <summary>∂<paramref name="method"/>/∂(parameter <paramref name="parameter"/>) at <paramref name="arguments"/>.</summary>
+    public int Partial(string method, int parameter, EquatableArray<int> arguments, bool generic, string shape)
+        => Intern(new Node(Op.Partial, -1, -1, -1, parameter, method, arguments, generic, shape));
+
+    /// <summary>The callee's Tangent at its <paramref name="arguments"/> followed by its tangents.</summary>
+    public int TangentCall(string method, EquatableArray<int> arguments, bool generic, string shape)
+        => Intern(new Node(Op.TangentCall, -1, -1, -1, 0, method, arguments, generic, shape));
+
+    /// <summary>Element <paramref name="index"/> (an <see cref="Int"/> node) of span or array <paramref name="span"/>.</summary>
+    public int Index(string span, int index) => Intern(new Node(Op.Index, index, -1, -1, 0, span, default));
+
+    /// <summary>The int expression <paramref name="text"/> as a number.</summary>
+    public int Int(string text) => Intern(new Node(Op.Int, -1, -1, -1, 0, text, default));
 
     /// <summary>Copies node <paramref name="id"/> of <paramref name="source"/> into this graph, substituting leaves.</summary>
     public int Import(Graph source, int id, Func<Node, int?> substitute, Dictionary<int, int> memo)
@@ -249,7 +276,11 @@ internal sealed class Graph
         Op.Cond => Cond(a, b, c),
         Op.Not => Not(a),
         Op.Lt or Op.Le or Op.Gt or Op.Ge or Op.Eq or Op.Ne or Op.And or Op.Or => Binary(n.Op, a, b),
-        Op.Call => Call(n.Name!, (int)n.Value, args, n.Generic),
+        Op.Call => Call(n.Name!, (int)n.Value, args, n.Generic, n.Text),
+        Op.Partial => Partial(n.Name!, (int)n.Value, args, n.Generic, n.Text!),
+        Op.TangentCall => TangentCall(n.Name!, args, n.Generic, n.Text!),
+        Op.Index => Index(n.Name!, a),
+        Op.Int => Int(n.Name!),
         _ => Function(n.Op, a),
     };
 }

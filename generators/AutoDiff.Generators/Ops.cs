@@ -87,6 +87,10 @@ internal static class Ops
         Operator(Op.Var, null, Special, Special, Special),
         Operator(Op.Y, null, Special, Special, null),
         Operator(Op.Call, null, Special, null, Special),
+        Operator(Op.Index, null, Special, null, null),
+        Operator(Op.Int, null, Special, null, null),
+        Operator(Op.Partial, null, Special, null, null),
+        Operator(Op.TangentCall, null, Special, null, null),
 
         Operator(Op.Add, (d, n, id) => d.G.Add(d.D(n.A), d.D(n.B)), Spelling.Infix("+", Precedences.Additive), Spelling.Infix("+", Precedences.Additive), Spelling.Infix("+", Precedences.Additive)),
         Operator(Op.Sub, (d, n, id) => d.G.Sub(d.D(n.A), d.D(n.B)), Spelling.Infix("-", Precedences.Additive), Spelling.Infix("-", Precedences.Additive), Spelling.Infix("-", Precedences.Additive)),
@@ -104,7 +108,18 @@ internal static class Ops
         Operator(Op.Neg, (d, n, id) => d.G.Neg(d.D(n.A)), Special, Special, Special),
 
         Function(Op.Exp, Math.Exp, (d, n, id) => d.G.Mul(id, d.D(n.A))),
-        Function(Op.Log, Math.Log, (d, n, id) => d.G.Div(d.D(n.A), n.A)),
+        // d ln(a/b) = da/a − db/b and d ln(a·b) = da/a + db/b: no quotient of quotients
+        Function(Op.Log, Math.Log, (d, n, id) =>
+        {
+            var g = d.G;
+            var u = g[n.A];
+            if (u.Op is Op.Div or Op.Mul)
+            {
+                int left = g.Div(d.D(u.A), u.A), right = d.Active(u.B) ? g.Div(d.D(u.B), u.B) : g.Const(0);
+                return u.Op == Op.Div ? g.Sub(left, right) : g.Add(left, right);
+            }
+            return g.Div(d.D(n.A), n.A);
+        }),
         new(Op.Log2, "Log2", null, (d, n, id) => d.G.Div(d.D(n.A), d.G.Mul(d.G.Const(Math.Log(2)), n.A)),
             Spelling.Call("{M}.Log2({0})"), Spelling.Call("{V}.Log2({0})"), Spelling.Call("{E}Log, {0}) / {N:" + Literals.Double(Math.Log(2)) + "}", Precedences.Multiplicative)),
         new(Op.Log10, "Log10", Math.Log10, (d, n, id) => d.G.Div(d.D(n.A), d.G.Mul(d.G.Const(Math.Log(10)), n.A)),

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Packs AutoDiff into a temporary folder feed, builds and runs a consumer project that defines its
-# own Swish against that package, then checks that an unsupported body fails with a clear AD0005.
+# own Swish and whole-function objectives against that package (calling their generated Gradient and
+# Tangent), then checks that an unsupported body (a while loop) fails with a clear AD0014.
 # Usage (from the repository root): tests/package-consumer/run.sh
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -30,9 +31,9 @@ dotnet run --project "$work/consumer" -c Release "${props[@]}"
 
 cp "$here/Unsupported.cs.txt" "$work/consumer/Unsupported.cs"
 if dotnet build "$work/consumer" -c Release "${props[@]}" --no-restore > "$work/bad.log" 2>&1; then
-  echo "package-consumer: a loop in a [Differentiable] body compiled; expected AD0005" >&2; exit 1
+  echo "package-consumer: a while loop in a [Differentiable] body compiled; expected AD0014" >&2; exit 1
 fi
-grep -q "error AD0005" "$work/bad.log" \
-  || { cat "$work/bad.log" >&2; echo "package-consumer: expected AD0005 in the build output" >&2; exit 1; }
-grep -m1 "error AD0005" "$work/bad.log"
+grep -q "error AD0014" "$work/bad.log" \
+  || { cat "$work/bad.log" >&2; echo "package-consumer: expected AD0014 in the build output" >&2; exit 1; }
+grep -m1 "error AD0014" "$work/bad.log"
 echo "package-consumer: OK ($version)"

@@ -17,6 +17,7 @@ internal sealed partial class ActivationEmitter : CodeWriter
     private readonly HashSet<string> reserved;
 
     private ActivationEmitter(ActivationDerivation derivation)
+        : base(indent: 1)
     {
         derived = derivation;
         m = derivation.Model;
@@ -24,10 +25,8 @@ internal sealed partial class ActivationEmitter : CodeWriter
         reserved = new HashSet<string>(m.Extras.Select(e => e.Name)) { m.ParameterName, "x", "y", m.TypeParameter };
     }
 
-    public static string HintName(ActivationModel m)
-        => (m.Namespace.Length > 0 ? m.Namespace + "." : "") + m.ClassName + "." + m.MethodName + ".g.cs";
-
-    public static string Emit(ActivationModel model) => new ActivationEmitter(ActivationDerivation.Derive(model)).Run();
+    /// <summary>The activation's members, indented for the class body.</summary>
+    public static string Members(ActivationModel model) => new ActivationEmitter(ActivationDerivation.Derive(model)).Run();
 
     private bool IsGeneric => m.Kind == ElementKind.Generic;
 
@@ -62,8 +61,6 @@ internal sealed partial class ActivationEmitter : CodeWriter
 
     private string Run()
     {
-        Header(m.ClassName, m.MethodName, m.Namespace);
-        Open($"static partial class {m.ClassName}");
         for (int order = 1; order <= 3; order++)
         {
             ScalarMethod(order);
@@ -84,7 +81,6 @@ internal sealed partial class ActivationEmitter : CodeWriter
             Line();
             KernelStruct(order);
         }
-        Close();
         return Text;
     }
 

@@ -9,6 +9,8 @@ internal abstract class CodeWriter
     private readonly StringBuilder sb = new();
     private int indent;
 
+    protected CodeWriter(int indent = 0) => this.indent = indent;
+
     protected void Line(string text = "")
     {
         if (text.Length > 0) sb.Append(' ', indent * 4);
@@ -34,6 +36,9 @@ internal abstract class CodeWriter
     }
 
     protected string Text => sb.ToString();
+
+    /// <summary>Text written by another writer, as it is (its indentation included).</summary>
+    protected void Raw(string text) => sb.Append(text);
 
     /// <summary>The file header every generated file starts with.</summary>
     protected void Header(string className, string methodName, string ns)
