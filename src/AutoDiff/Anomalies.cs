@@ -54,8 +54,7 @@ internal static class Anomalies
 
     public static void CheckGradients<T>(TensorTape<T> t, int i) where T : IFloatingPointIeee754<T>
     {
-        ref var n = ref t.Nodes[i];
-        foreach (int input in (ReadOnlySpan<int>)[n.A, n.B])
+        foreach (int input in t.InputList(i))
         {
             if (input < 0 || !t.RequiresGrad(input) || t.Nodes[input].GradStamp == 0) continue;
             var g = t.GradOf(input);
@@ -74,8 +73,8 @@ internal static class Anomalies
     private static void Throw<T>(TensorTape<T> t, int i, string what) where T : IFloatingPointIeee754<T>
     {
         ref var n = ref t.Nodes[i];
-        string name = n.Op == TensorOp.Elementwise ? $"Elementwise({n.Function})" : n.Op.ToString();
-        string inputs = string.Join(", ", new[] { n.A, n.B, n.C }.Where(k => k >= 0).Select(k => $"#{k} {t.ShapeOf(k)}"));
+        string name = n.Op is TensorOp.Elementwise or TensorOp.Function ? $"{n.Op}({n.Function})" : n.Op.ToString();
+        string inputs = string.Join(", ", t.InputList(i).Select(k => $"#{k} {t.ShapeOf(k)}"));
         var trace = t.Traces is not null && i < t.Traces.Length ? t.Traces[i] : null;
         throw new AnomalyException(
             $"Tensor op {name} at tape position {i} (shape {n.Shape}, inputs {(inputs.Length == 0 ? "none" : inputs)}) produced a non-finite {what}; {Site(trace)}.",

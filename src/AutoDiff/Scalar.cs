@@ -141,16 +141,42 @@ public readonly struct Scalar
 
     /// <summary>
     /// Records a custom unary function of <paramref name="x"/> given its value <c>f(x)</c> and local
-    /// derivative <c>f'(x)</c>; generated activations use it. The backward rule is <c>x̄ += f'(x)·ȳ</c>.
+    /// derivative <c>f'(x)</c>. The backward rule is <c>x̄ += f'(x)·ȳ</c>. First order only: a
+    /// derivative of second or higher order through it throws; pass the function object (the overload
+    /// below) to go further.
     /// </summary>
-    public static Scalar Unary(Scalar x, double value, double derivative) => One(x).RecordWithConst(ScalarOp.Unary, value, x.Index, derivative);
+    public static Scalar Unary(Scalar x, double value, double derivative) => One(x).RecordUnary(value, x.Index, derivative, null);
 
     /// <summary>
     /// As <see cref="Unary(Scalar, double, double)"/>, for a function f given also as a function object
     /// <paramref name="function"/>, whose <see cref="ElementwiseFunction{T}.Derivative"/> chain lets
-    /// <c>Tape.Differentiate</c> go to higher orders through this operation
+    /// <c>Tape.Differentiate</c> go to higher orders through this operation: there the rule is recorded as
+    /// <c>x̄ += ȳ·f′(x)</c> with <c>f′(x)</c> itself a <c>Unary</c> of <c>function.Derivative</c>
     /// (the first-order sweep still uses <paramref name="derivative"/>). Generated activations call this.
     /// </summary>
     public static Scalar Unary(Scalar x, double value, double derivative, ElementwiseFunction<double>? function)
-        => Unary(x, value, derivative); // contract for this round: the higher-order rule that uses `function` lands with Tape.Differentiate
+        => One(x).RecordUnary(value, x.Index, derivative, function);
+
+    /// <summary>
+    /// Records a function of several scalars as one operation, given its value and its partial
+    /// derivatives at the inputs: <c>y = f(x₀, …, xₙ₋₁)</c> = <paramref name="value"/> and
+    /// <c>∂y/∂xₖ</c> = <c><paramref name="partials"/>[k]</c>. The backward rule is <c>x̄ₖ += ȳ·∂y/∂xₖ</c>
+    /// (an input given twice receives both partials); forward mode uses <c>ẏ = Σₖ ∂y/∂xₖ·ẋₖ</c>. The
+    /// partials are numbers, so this is first order: a derivative of second or higher order through it
+    /// throws <see cref="NotSupportedException"/> naming <paramref name="name"/>. Allocates nothing.
+    /// </summary>
+    /// <param name="inputs">The arguments xₖ, at least one, all on one tape.</param>
+    /// <param name="value">f at the inputs.</param>
+    /// <param name="partials">∂f/∂xₖ at the inputs, one per input.</param>
+    /// <param name="name">The function's name for error messages (default "Scalar.Function").</param>
+    public static Scalar Function(ReadOnlySpan<Scalar> inputs, double value, ReadOnlySpan<double> partials, string? name = null)
+    {
+        if (inputs.IsEmpty)
+            throw new ArgumentException($"{name ?? AutoDiff.Tape.DefaultFunctionName} needs at least one input (a function of none is a constant: tape.Constant(value)).", nameof(inputs));
+        if (partials.Length != inputs.Length)
+            throw new ArgumentException($"{name ?? AutoDiff.Tape.DefaultFunctionName} has {inputs.Length} input(s) but {partials.Length} partial(s); give one partial per input.", nameof(partials));
+        var t = One(inputs[0]);
+        for (int k = 1; k < inputs.Length; k++) Same(inputs[0], inputs[k]);
+        return t.RecordFunction(inputs, value, partials, name);
+    }
 }

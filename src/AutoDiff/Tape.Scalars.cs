@@ -5,6 +5,7 @@ namespace AutoDiff;
 
 // Scalar section of the tape: structure of arrays, 25 bytes per operation (op, two inputs,
 // value, adjoint) plus 8 for the few ops that carry a constant (×c, /c, xᶜ, custom unary).
+// An n-ary custom function (Scalar.Function) keeps its inputs and partials in side arrays.
 public sealed partial class Tape
 {
     /// <summary>Bytes of tape storage per scalar operation: op (1), two inputs (4 + 4), value (8), adjoint (8); ops with a constant add 8.</summary>
@@ -13,6 +14,12 @@ public sealed partial class Tape
     private ScalarOp[] sOp = null!;
     private int[] sA = null!, sB = null!;
     private double[] sVal = null!, sGrad = null!, sConst = null!;
+    private ElementwiseFunction<double>?[] sUnaryFns = null!; // Unary: the function object, beside its derivative in sConst
+    // Function: at its b = start, sFnArgs[start] = n, then its n inputs and (in sFnPartials) their partials; its name at sFnNames[start]
+    private int[] sFnArgs = null!;
+    private double[] sFnPartials = null!;
+    private string?[] sFnNames = null!;
+    private int sFnCount;
     private System.Diagnostics.StackTrace?[]? sTraces; // recording sites, only in anomaly mode
     private int sCount, sConstCount, sweptUpTo = -1, sweptGeneration = -1;
 
@@ -20,7 +27,8 @@ public sealed partial class Tape
     {
         const int n = 256;
         sOp = new ScalarOp[n]; sA = new int[n]; sB = new int[n];
-        sVal = new double[n]; sGrad = new double[n]; sConst = new double[64];
+        sVal = new double[n]; sGrad = new double[n]; sConst = new double[64]; sUnaryFns = new ElementwiseFunction<double>?[64];
+        sFnArgs = new int[64]; sFnPartials = new double[64]; sFnNames = new string?[64];
     }
 
     /// <summary>A differentiable scalar leaf holding <paramref name="value"/>.</summary>
@@ -56,10 +64,47 @@ public sealed partial class Tape
     internal Scalar RecordWithConst(ScalarOp op, double value, int a, double c)
     {
         int k = sConstCount;
-        if ((uint)k >= (uint)sConst.Length) Array.Resize(ref sConst, sConst.Length * 2);
+        if ((uint)k >= (uint)sConst.Length) GrowConsts();
         sConst[k] = c;
         sConstCount = k + 1;
         return Record(op, value, a, k);
+    }
+
+    /// <summary>A custom unary op: its derivative in the constants, its function object (or null) beside it.</summary>
+    internal Scalar RecordUnary(double value, int a, double derivative, ElementwiseFunction<double>? function)
+    {
+        int k = sConstCount;
+        if ((uint)k >= (uint)sConst.Length) GrowConsts();
+        sConst[k] = derivative;
+        sUnaryFns[k] = function;
+        sConstCount = k + 1;
+        return Record(ScalarOp.Unary, value, a, k);
+    }
+
+    private void GrowConsts()
+    {
+        Array.Resize(ref sConst, sConst.Length * 2);
+        Array.Resize(ref sUnaryFns, sConst.Length);
+    }
+
+    /// <summary>An n-ary custom function: its inputs and partials go to the side arrays, its b is where they start.</summary>
+    internal Scalar RecordFunction(ReadOnlySpan<Scalar> inputs, double value, ReadOnlySpan<double> partials, string? name)
+    {
+        int start = sFnCount, n = inputs.Length;
+        if (start + n + 1 > sFnArgs.Length)
+        {
+            int size = Math.Max(start + n + 1, sFnArgs.Length * 2);
+            Array.Resize(ref sFnArgs, size); Array.Resize(ref sFnPartials, size); Array.Resize(ref sFnNames, size);
+        }
+        sFnArgs[start] = n;
+        sFnNames[start] = name;
+        for (int k = 0; k < n; k++)
+        {
+            sFnArgs[start + 1 + k] = inputs[k].Index;
+            sFnPartials[start + 1 + k] = partials[k];
+        }
+        sFnCount = start + n + 1;
+        return Record(ScalarOp.Function, value, inputs[0].Index, start);
     }
 
     // Inside NoGrad (record a constant) or with anomaly detection on (check the value).
@@ -182,6 +227,9 @@ public sealed partial class Tape
                     break;
                 case ScalarOp.Relu: if (Unsafe.Add(ref val, a) > 0.0) ga += g; break;
                 case ScalarOp.Unary: ga += g * consts[b]; break;
+                case ScalarOp.Function:
+                    for (int k = b + 1, end = b + 1 + sFnArgs[b]; k < end; k++) Unsafe.Add(ref grad, sFnArgs[k]) += g * sFnPartials[k];
+                    break;
                 default: throw new InvalidOperationException($"Scalar op {kind} has no backward rule.");
             }
             if (anomalies) CheckScalarGradients(i, a, b);
@@ -190,9 +238,18 @@ public sealed partial class Tape
 
     private void CheckScalarGradients(int i, int a, int b)
     {
-        if (a >= 0 && !double.IsFinite(sGrad[a])) ThrowScalarAnomaly(i, $"gradient {sGrad[a]} for its input #{a}");
-        if (b >= 0 && HasTwoInputs(sOp[i]) && !double.IsFinite(sGrad[b])) ThrowScalarAnomaly(i, $"gradient {sGrad[b]} for its input #{b}");
+        foreach (int k in ScalarInputs(i))
+            if (!double.IsFinite(sGrad[k])) ThrowScalarAnomaly(i, $"gradient {sGrad[k]} for its input #{k}");
     }
+
+    /// <summary>The input nodes of scalar op <paramref name="i"/> (none for constants and leaves).</summary>
+    private int[] ScalarInputs(int i) => sOp[i] switch
+    {
+        ScalarOp.Constant or ScalarOp.Leaf => [],
+        ScalarOp.Function => sFnArgs.AsSpan(sB[i] + 1, sFnArgs[sB[i]]).ToArray(),
+        var op when HasTwoInputs(op) => [sA[i], sB[i]],
+        _ => [sA[i]],
+    };
 
     // Anomaly mode only: where op i was recorded, then the check of its value. Kept out of line so
     // that Record stays small and allocation-free when the mode is off.
@@ -206,11 +263,13 @@ public sealed partial class Tape
     private void ThrowScalarAnomaly(int i, string what)
     {
         var trace = sTraces is not null && i < sTraces.Length ? sTraces[i] : null;
-        string inputs = string.Join(", ", new[] { sA[i], sB[i] }.Where((k, j) => k >= 0 && (j == 0 || HasTwoInputs(sOp[i])))
-            .Select(k => $"#{k} = {sVal[k]}"));
-        throw new AnomalyException($"Scalar op {sOp[i]} at tape position {i} (scalar inputs {(inputs.Length == 0 ? "none" : inputs)}) " +
-            $"produced a non-finite {what}; {Anomalies.Site(trace)}.", sOp[i].ToString(), i, trace);
+        string inputs = string.Join(", ", ScalarInputs(i).Select(k => $"#{k} = {sVal[k]}"));
+        string name = sOp[i] == ScalarOp.Function ? $"Function({sFnNames[sB[i]] ?? DefaultFunctionName})" : sOp[i].ToString();
+        throw new AnomalyException($"Scalar op {name} at tape position {i} (scalar inputs {(inputs.Length == 0 ? "none" : inputs)}) " +
+            $"produced a non-finite {what}; {Anomalies.Site(trace)}.", name, i, trace);
     }
+
+    internal const string DefaultFunctionName = "Scalar.Function";
 
     private static bool HasTwoInputs(ScalarOp op) => op is ScalarOp.Add or ScalarOp.Sub or ScalarOp.Mul or ScalarOp.Div or ScalarOp.Max or ScalarOp.Min;
 }

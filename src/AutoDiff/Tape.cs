@@ -102,6 +102,7 @@ public sealed partial class Tape
         if (sTraces is not null) Array.Clear(sTraces, 0, Math.Min(sCount, sTraces.Length));
         sCount = 0;
         sConstCount = 0;
+        sFnCount = 0;
         foreach (var t in tensorTapes) (t as ITensorTape)?.Reset();
     }
 

@@ -14,4 +14,6 @@ internal enum TensorOp : byte
     Reshape, Transpose, Slice,
     MatMul,
     Elementwise,
+    /// <summary>A user-defined <see cref="TensorFunction{T}"/>; its inputs are the node's <c>Inputs</c>.</summary>
+    Function,
 }

@@ -14,6 +14,7 @@ internal struct TensorNode<T>
     public int Offset;         // Slice: the window's start along Axis
     public T Alpha;
     public object? Function;
+    public int[]? Inputs;      // Function: the input nodes, in order (this slot's array, kept across resets)
     public Shape Shape;
     public T[] Value;          // Value[..Shape.Length] is the value; may be shared (leaf, reshape)
     public T[]? OwnedValue;    // this slot's own buffer, kept across resets
@@ -27,7 +28,7 @@ internal sealed class TensorTape<T> : ITensorTape where T : IFloatingPointIeee75
 {
     internal TensorNode<T>[] Nodes = new TensorNode<T>[64];
     private int stamp, sweptUpTo = -1, sweptGeneration = -1;
-    private T[] scratch = new T[64], scratch2 = new T[64];
+    private T[] scratch = new T[64], scratch2 = new T[64], discard = new T[64];
 
     public TensorTape(Tape owner) => Owner = owner;
 
@@ -84,6 +85,15 @@ internal sealed class TensorTape<T> : ITensorTape where T : IFloatingPointIeee75
         return Shape.Own(cache);
     }
 
+    /// <summary>The nodes that node <paramref name="i"/> reads, for diagnostics and graph exports (allocates).</summary>
+    public int[] InputList(int i)
+    {
+        ref var n = ref Nodes[i];
+        if (n.Op is TensorOp.Constant or TensorOp.Leaf) return [];
+        if (n.Op == TensorOp.Function) return (int[])n.Inputs!.Clone();
+        return new[] { n.A, n.B, n.C }.Where(k => k >= 0).ToArray();
+    }
+
     public bool AnyRequiresGrad(int a, int b = -1) =>
         (a >= 0 && Nodes[a].RequiresGrad) || (b >= 0 && Nodes[b].RequiresGrad);
 
@@ -113,6 +123,26 @@ internal sealed class TensorTape<T> : ITensorTape where T : IFloatingPointIeee75
         ref var s = ref which == 0 ? ref scratch : ref scratch2;
         if (s.Length < length) s = new T[Math.Max(length, s.Length * 2)];
         return s.AsSpan(0, length);
+    }
+
+    /// <summary>A buffer of <paramref name="length"/> elements whose contents nobody reads: the adjoint of an input that needs none.</summary>
+    public Span<T> Discard(int length)
+    {
+        if (discard.Length < length) discard = new T[Math.Max(length, discard.Length * 2)];
+        return discard.AsSpan(0, length);
+    }
+
+    /// <summary>
+    /// The input array of the node about to be recorded (slot <see cref="Count"/>), with exactly
+    /// <paramref name="count"/> elements, reused across resets when the count is the same.
+    /// </summary>
+    public int[] NextInputs(int count)
+    {
+        int i = Count;
+        if (i == Nodes.Length) Array.Resize(ref Nodes, i * 2);
+        ref var inputs = ref Nodes[i].Inputs;
+        if (inputs is null || inputs.Length != count) inputs = new int[count];
+        return inputs;
     }
 
     /// <summary>The adjoint buffer of node <paramref name="i"/> for the current sweep, zeroed on first touch.</summary>
@@ -198,6 +228,7 @@ internal sealed class TensorTape<T> : ITensorTape where T : IFloatingPointIeee75
                 case TensorOp.Slice: LayoutOps.BackwardSlice(this, ref n, g); break;
                 case TensorOp.MatMul: MatMulOps.Backward(this, ref n, g); break;
                 case TensorOp.Elementwise: ElementwiseOps.Backward(this, ref n, g); break;
+                case TensorOp.Function: FunctionOps.Backward(this, ref n, i, g); break;
                 default: throw new InvalidOperationException($"Tensor op {n.Op} has no backward rule.");
             }
             if (anomalies) Anomalies.CheckGradients(this, i);

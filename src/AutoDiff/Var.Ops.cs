@@ -146,6 +146,17 @@ public static class Var
     /// <summary>A constant mask, 1 where <c>a &gt; b</c> (broadcast) and 0 elsewhere.</summary>
     public static Var<T> Greater<T>(Var<T> a, Var<T> b) where T : IFloatingPointIeee754<T> => SelectionOps.Greater(a, b);
 
+    /// <summary>
+    /// Records the user-defined primitive <paramref name="function"/> applied to <paramref name="inputs"/>
+    /// (all on one tape) as one operation: <c>y = f(x₀, …, xₙ₋₁)</c>, with the shape its
+    /// <see cref="TensorFunction{T}.OutputShape"/> gives. The backward sweep calls its
+    /// <see cref="TensorFunction{T}.Backward"/>; higher-order derivatives use its optional
+    /// <see cref="TensorFunction{T}.TryVjp"/> and <see cref="TensorFunction{T}.TryJvp"/> rules. Allocates
+    /// nothing when the same graph is recorded again (after <see cref="Tape.Reset"/>).
+    /// </summary>
+    public static Var<T> Function<T>(TensorFunction<T> function, params ReadOnlySpan<Var<T>> inputs) where T : IFloatingPointIeee754<T>
+        => FunctionOps.Function(function, inputs);
+
     /// <summary>A constant mask, 1 where <c>a &gt; c</c> and 0 elsewhere.</summary>
     public static Var<T> Greater<T>(Var<T> a, T c) where T : IFloatingPointIeee754<T> => SelectionOps.Greater(a, a.Checked.ConstantValue(c));
 }
