@@ -57,7 +57,7 @@ internal static class Anomalies
         foreach (int input in t.InputList(i))
         {
             if (input < 0 || !t.RequiresGrad(input) || t.Nodes[input].GradStamp == 0) continue;
-            var g = t.GradOf(input);
+            var g = t.AdjointToAdd(input);
             int bad = FirstNonFinite(g);
             if (bad >= 0) Throw(t, i, $"gradient {g[bad]} at element {bad} of its input #{input}");
         }

@@ -33,7 +33,7 @@ public readonly struct Scalar
     }
 
     /// <summary>∂output/∂this from the last <see cref="Tape.Backward(Scalar)"/> (0 if this scalar does not reach the output).</summary>
-    public double Grad => Owner.GradOf(this);
+    public double Grad => Owner.GradientAfterSweep(this);
 
     /// <summary>The tape this scalar was recorded on.</summary>
     public Tape Owner

@@ -130,7 +130,7 @@ public sealed partial class Tape
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal double ValueOf(int index) => sVal[index];
 
-    internal double GradOf(Scalar s)
+    internal double GradientAfterSweep(Scalar s)
     {
         Check(s);
         return sweptGeneration == Generation && s.Index <= sweptUpTo ? sGrad[s.Index] : 0.0;

@@ -176,9 +176,9 @@ public sealed partial class Tape
         if (values.Length != shape.Length)
             throw new ArgumentException($"Shape {shape} needs {shape.Length} values but {values.Length} were given.", nameof(values));
         var t = Tensors<T>();
-        int i = t.Push(TensorOp.Constant, shape);
-        values.CopyTo(t.Nodes[i].Value);
-        return t.Handle(i);
+        var constant = t.NewConstant(shape, out var copy);
+        values.CopyTo(copy);
+        return t.Handle(constant.Index); // checked for NaN and ±∞ in anomaly mode
     }
 
     /// <summary>
