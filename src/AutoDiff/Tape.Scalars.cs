@@ -46,28 +46,4 @@ public sealed partial class Tape
         for (int i = 0; i < r.Length; i++) r[i] = Scalars.Grad[wrt[i].Index];
         return r;
     }
-
-    /// <summary>
-    /// <c>∂y/∂w</c> for each w in <paramref name="wrt"/>, recorded on this tape as scalars rather than
-    /// computed as numbers: each gradient is itself differentiable, to any order (pass it to
-    /// <c>Differentiate</c> again, or build a function of it and call <see cref="Backward(Scalar)"/>).
-    /// It records each op's partials from the gradient table (<c>x̄ₖ += ȳ·∂y/∂xₖ</c>); a w that
-    /// <paramref name="y"/> does not depend on gets 0. For plain gradients <see cref="Backward(Scalar)"/>
-    /// is faster. Inside <see cref="NoGrad"/> the gradients are constants.
-    /// </summary>
-    /// <exception cref="ArgumentException">A w is default, from another tape or from before the last <see cref="Reset"/>.</exception>
-    /// <exception cref="NotSupportedException">The derivative goes through an op known to first order only (named in the message).</exception>
-    public Scalar[] Differentiate(Scalar y, params Scalar[] wrt)
-    {
-        ArgumentNullException.ThrowIfNull(wrt);
-        Scalars.Check(y, "The output y");
-        var nodes = new int[wrt.Length];
-        for (int k = 0; k < wrt.Length; k++)
-        {
-            try { Scalars.Check(wrt[k], $"wrt[{k}]"); }
-            catch (InvalidOperationException e) { throw new ArgumentException(e.Message, nameof(wrt)); }
-            nodes[k] = wrt[k].Index;
-        }
-        return Scalars.Differentiate(y.Index, nodes);
-    }
 }
