@@ -170,11 +170,9 @@ public static class Losses
         for (int i = 0; i < labels.Length; i++)
             if ((uint)labels[i] >= (uint)k)
                 throw new ArgumentOutOfRangeException(nameof(labels), $"{loss}: label {labels[i]} at index {i} is outside 0..{k - 1}.");
-        var t = like.Checked;
-        int node = t.Push(TensorOp.Constant, s);
-        var m = t.Nodes[node].Value.AsSpan(0, s.Length);
+        var oneHot = like.Section.NewConstant(s, out var m);
         m.Clear();
         for (int i = 0; i < labels.Length; i++) m[i * k + labels[i]] = T.One;
-        return t.Handle(node);
+        return oneHot;
     }
 }

@@ -131,7 +131,7 @@ public static partial class BadInputCatalogue
         yield return B<ArgumentOutOfRangeException>(G, "no random directions", () => GradCheck.Check(sum, one, new GradCheckOptions { Directions = 0 }), "Directions must be at least 1");
         yield return B<ArgumentOutOfRangeException>(G, "negative tolerance", () => GradCheck.Check(sum, one, new GradCheckOptions { AbsoluteTolerance = -1 }), "AbsoluteTolerance");
         yield return B<ArgumentException>(G, "a loss with two elements", () => GradCheck.Check(t => t.Track(Tensor.Zeros<double>(2)), new Mlp<double>([1, 1], [null], 1).Parameters), "one element", "[2]");
-        yield return B<ArgumentNullException>(G, "a null parameter", () => GradCheck.Check(t => t.Constant<double>(1.0), new AutoDiff.Nn.Parameter<double>[] { null! }), "Parameter 0 is null");
+        yield return B<ArgumentNullException>(G, "a null parameter", () => GradCheck.Check(t => t.Constant(Tensor.Scalar(1.0)), new AutoDiff.Nn.Parameter<double>[] { null! }), "Parameter 0 is null");
         yield return B<InvalidOperationException>(G, "a function that records on another tape", () => GradCheck.Check((t, x) => new Tape().Track(Tensor.From<double>([1])).Sum(), one), "another tape");
     }
 

@@ -140,7 +140,7 @@ public static partial class BadInputCatalogue
         yield return B<ArgumentException>(Lo, "labels for a vector output", () => { var t = new Tape(); Losses.CrossEntropyFromLogits(V(t, 3), [0]); }, "[N, classes]", "[3]");
         yield return B<ShapeMismatchException>(Lo, "one-hot targets of the wrong shape", () => { var t = new Tape(); Losses.CrossEntropyFromLogits(V(t, 2, 3), V(t, 2, 4)); }, "[2, 3]", "[2, 4]");
         yield return B<ArgumentException>(Lo, "empty batch", () => { var t = new Tape(); Losses.BinaryCrossEntropyFromLogits(V(t, 0, 1), V(t, 0, 1)); }, "non-empty batch", "[0, 1]");
-        yield return B<ArgumentException>(Lo, "rank-0 output", () => { var t = new Tape(); Losses.L2(t.Constant<double>(1.0), t.Constant<double>(2.0)); }, "non-empty batch");
+        yield return B<ArgumentException>(Lo, "rank-0 output", () => { var t = new Tape(); Losses.L2(t.Constant(Tensor.Scalar(1.0)), t.Constant(Tensor.Scalar(2.0))); }, "non-empty batch");
         yield return B<InvalidOperationException>(Lo, "output and target on two tapes", () => Losses.L2(V(new Tape(), 2), V(new Tape(), 2)), "different tapes");
 
         yield return B<ArgumentOutOfRangeException>(O, "learning rate 0", () => _ = new Sgd<double>(0), "finite and positive; got 0");
