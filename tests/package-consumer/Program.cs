@@ -64,5 +64,8 @@ Check(Math.Abs(Objectives.HimmelblauTangent(1.5, 0.5, 1, 0) - hx2) < 1e-12, $"Hi
 // 5. the built-ins came with the package too
 Check(Activations.ByName<double>("sigmoid") is not null && Math.Abs(Activations.SigmoidDerivative(0.0) - 0.25) < 1e-15, "built-in Sigmoid");
 
+// 6. a gradient property from AutoDiffTape.FsCheck over the custom activation
+failures += GradientProperty.Run();
+
 Console.WriteLine(failures == 0 ? "consumer: all checks passed" : $"consumer: {failures} check(s) failed");
 return failures == 0 ? 0 : 1;
