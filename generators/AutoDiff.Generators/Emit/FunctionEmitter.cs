@@ -189,6 +189,7 @@ internal sealed partial class FunctionEmitter : CodeWriter
     /// <summary><paramref name="text"/> + <paramref name="k"/>, folding a trailing integer: "n - 1" + (−1) is "n - 2".</summary>
     private static string Plus(string text, int k)
     {
+        if (k == 0) return text;
         if (int.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out int n))
             return (n + k).ToString(System.Globalization.CultureInfo.InvariantCulture);
         int at = System.Math.Max(text.LastIndexOf(" - ", System.StringComparison.Ordinal), text.LastIndexOf(" + ", System.StringComparison.Ordinal));

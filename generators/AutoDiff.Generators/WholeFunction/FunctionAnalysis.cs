@@ -28,7 +28,40 @@ internal sealed class FunctionAnalysis
             tangents[p.Name] = Names.Reserve("t" + p.Name);
         }
         Active = FindActive();
+        HasMasking = model.Nodes.Any(n => n.Op is Op.Cond or Op.Max or Op.Min or Op.Abs) || HasIf(model.Body);
+        void Overwritten(IEnumerable<Statement> statements)
+        {
+            foreach (var s in statements)
+            {
+                if (s.Kind == StatementKind.Assign && s.Assign == AssignKind.Set) killed.Add(s.Name);
+                Overwritten(s.Body);
+                Overwritten(s.Else);
+            }
+        }
+        Overwritten(model.Body);
     }
+
+    private readonly HashSet<string> killed = new();
+
+    /// <summary>Whether the adjoint of <paramref name="name"/> can be exactly 0 where its value is not finite: a branch not taken, or the value overwritten unread.</summary>
+    public bool MayBeMasked(string name) => HasMasking || killed.Contains(name);
+
+    private static bool HasIf(IEnumerable<Statement> statements)
+        => statements.Any(s => s.Kind == StatementKind.If || HasIf(s.Body) || HasIf(s.Else));
+
+    /// <summary>
+    /// Whether an adjoint can be exactly 0 because a branch or a conditional was not taken, while the
+    /// value it multiplies is not finite there (the untaken branch's log of a negative number): then
+    /// 0·NaN must not reach the gradient. Only functions with conditionals can zero an adjoint this way.
+    /// </summary>
+    public bool HasMasking { get; }
+
+    /// <summary>
+    /// Whether <paramref name="partial"/> can be infinite or NaN at a point where the function is finite: any
+    /// partial that is not a number, since it reads values an untaken branch may have left NaN (a root of
+    /// a negative number two statements up), or divides, or takes a logarithm.
+    /// </summary>
+    public bool MayBeSingular(int partial) => !Graph.IsConst(partial, out var c) || double.IsNaN(c) || double.IsInfinity(c);
 
     public FunctionModel Model { get; }
 

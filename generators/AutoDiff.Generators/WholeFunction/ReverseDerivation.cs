@@ -65,6 +65,9 @@ internal sealed class StatementInfo
     /// <summary>Element variables declared outside the statement that it (or a statement inside it) assigns.</summary>
     public HashSet<string> Assigned { get; } = new();
 
+    /// <summary>If: what its reverse code reads at the if's start (the condition, the branches' live-in).</summary>
+    public HashSet<string> BranchReads { get; } = new();
+
     /// <summary>Names whose adjoints the reverse code changes.</summary>
     public HashSet<string> Contributes { get; } = new();
 
@@ -195,10 +198,10 @@ internal sealed class ReverseDerivation
                     info.HasReverse = info.Then.HasReverse || info.Else.HasReverse;
                     if (info.HasReverse)
                     {
-                        info.RevReads.UnionWith(cond);
-                        info.RevReads.UnionWith(info.Then.LiveIn);
-                        info.RevReads.UnionWith(info.Else.LiveIn);
-                        info.RevReads.ExceptWith(info.Assigned);
+                        info.BranchReads.UnionWith(cond);
+                        info.BranchReads.UnionWith(info.Then.LiveIn);
+                        info.BranchReads.UnionWith(info.Else.LiveIn);
+                        info.RevReads.UnionWith(info.BranchReads); // less what is saved before the if, once that is known
                     }
                     break;
                 }
@@ -372,9 +375,21 @@ internal sealed class ReverseDerivation
                     }
                 case StatementKind.If when !s.Returns:
                     {
-                        var saved = info.Assigned.Where(v => need.Contains(v) || info.RevReads.Contains(v) || info.Then!.LiveIn.Contains(v) || info.Else!.LiveIn.Contains(v) || a.Reads(s.Value).Contains(v))
-                            .Where(_ => info.HasReverse || info.Kept).OrderBy(n => n).ToList();
+                        // only what is changed between the save and a restore: by the if run forward, or by its branches replayed
+                        var modified = new HashSet<string>(ReplayAssigned(info.Then!).Concat(ReplayAssigned(info.Else!)));
+                        if (info.Kept) modified.UnionWith(info.Assigned);
+                        var saved = info.Assigned.Where(modified.Contains)
+                            .Where(v => need.Contains(v) || info.RevReads.Contains(v) || info.Then!.LiveIn.Contains(v) || info.Else!.LiveIn.Contains(v) || a.Reads(s.Value).Contains(v))
+                            .OrderBy(n => n).ToList();
                         changed |= Replace(info.Saved, saved);
+                        // the reverse code reads the if's start values: saved ones come from their locals
+                        var reads = new HashSet<string>(info.BranchReads.Where(v => !saved.Contains(v)));
+                        if (!reads.SetEquals(info.RevReads))
+                        {
+                            info.RevReads.Clear();
+                            info.RevReads.UnionWith(reads);
+                            changed = true;
+                        }
                         break;
                     }
                 case StatementKind.For:
@@ -387,6 +402,19 @@ internal sealed class ReverseDerivation
             need.UnionWith(RevReadsOf(info));
         }
         return changed;
+    }
+
+    /// <summary>The variables a replay of <paramref name="block"/> assigns (its kept statements, stored loop results popped).</summary>
+    private IEnumerable<string> ReplayAssigned(BlockInfo block)
+    {
+        foreach (var s in block.Statements)
+        {
+            var info = infos[s];
+            if (info.Stored.Count > 0) foreach (var v in info.Stored) yield return v;
+            if (!info.Kept) continue;
+            if (s.Kind == StatementKind.Assign) yield return s.Name;
+            foreach (var v in info.Assigned) yield return v;
+        }
     }
 
     private static bool Replace(List<string> list, List<string> values)
