@@ -309,11 +309,12 @@ internal sealed partial class FunctionEmitter
             // dv = 0 where a branch was not taken, and then 0·(a partial that is NaN there) must stay 0
             bool guard = a.MayBeMasked(s.Name) && (info.Partials.Any(p => a.MayBeSingular(p.Partial)) || scales && a.MayBeSingular(info.SelfPartial));
             int zero = g.Const(0), untaken = g.Binary(Op.Eq, adjoint, zero);
-            int Times(int partial) => guard ? g.Cond(untaken, zero, g.Mul(adjoint, partial)) : g.Mul(adjoint, partial);
+            int Times(int partial) => guard && a.MayBeSingular(partial) ? g.Cond(untaken, zero, g.Mul(adjoint, partial)) : g.Mul(adjoint, partial);
             var contributions = info.Partials.Select(p => (p.Leaf, Times(p.Partial))).ToList();
             var known = info.NewValue ? Known(a.Full(s), s.Name) : null;
-            string? scale = Contributions(contributions, scales ? (guard ? Times(info.SelfPartial) : info.SelfPartial) : -1, block, scope, known);
-            if (scale is not null) Line(guard ? $"{dv} = {scale};" : $"{dv} *= {scale};");
+            bool guardScale = scales && guard && a.MayBeSingular(info.SelfPartial);
+            string? scale = Contributions(contributions, scales ? (guardScale ? Times(info.SelfPartial) : info.SelfPartial) : -1, block, scope, known);
+            if (scale is not null) Line(guardScale ? $"{dv} = {scale};" : $"{dv} *= {scale};");
             else if (s.Kind == StatementKind.Assign && (info.SelfPartial < 0 || g.IsConst(info.SelfPartial, 0))) Line($"{dv} = {Zero(E)};");
         }
         if (saved is not null && info.NewValue) Line($"{s.Name} = {saved};");

@@ -33,7 +33,7 @@ internal sealed class FunctionAnalysis
         {
             foreach (var s in statements)
             {
-                if (s.Kind == StatementKind.Assign && s.Assign == AssignKind.Set) killed.Add(s.Name);
+                if (s.Kind == StatementKind.Assign && s.Assign == AssignKind.Set && !Graph.Mentions(s.Value, s.Name)) killed.Add(s.Name);
                 Overwritten(s.Body);
                 Overwritten(s.Else);
             }
