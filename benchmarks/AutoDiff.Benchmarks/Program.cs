@@ -1,3 +1,10 @@
+using AutoDiff.Benchmarks;
 using BenchmarkDotNet.Running;
 
+// --profile-step 1,32,128,1024 [threads]: a Stopwatch breakdown of one MLP training step (StepProfile.cs).
+if (args.Length > 1 && args[0] == "--profile-step")
+{
+    StepProfile.Run(args[1].Split(',').Select(int.Parse).ToArray(), args.Length > 2 ? int.Parse(args[2]) : 1, Console.Out);
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
