@@ -80,7 +80,7 @@ public sealed class Sgd<T>(double learningRate) : Optimizer<T>(learningRate) whe
 {
     /// <inheritdoc/>
     protected override void Update(int slot, Span<T> value, ReadOnlySpan<T> grad) =>
-        TensorPrimitives.MultiplyAdd(grad, T.CreateChecked(-LearningRate), value, value);
+        Kernels.Axpy.AddScaled(T.CreateChecked(-LearningRate), grad, value);
 }
 
 /// <summary>SGD with momentum: <c>v ← μv + ∂L/∂w;  w ← w − ηv</c>.</summary>
@@ -102,8 +102,8 @@ public sealed class Momentum<T> : Optimizer<T> where T : IFloatingPointIeee754<T
     protected override void Update(int slot, Span<T> value, ReadOnlySpan<T> grad)
     {
         var v = State(velocity, slot, value.Length);
-        TensorPrimitives.MultiplyAdd(v, T.CreateChecked(Mu), grad, v);
-        TensorPrimitives.MultiplyAdd(v, T.CreateChecked(-LearningRate), value, value);
+        Kernels.Axpy.ScaleAdd(T.CreateChecked(Mu), v, grad);
+        Kernels.Axpy.AddScaled(T.CreateChecked(-LearningRate), v, value);
     }
 }
 
