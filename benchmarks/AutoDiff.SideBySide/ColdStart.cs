@@ -7,8 +7,12 @@ using AutoDiff.Kernels;
 namespace AutoDiff.SideBySide;
 
 /// <summary>One fresh process: when its steps ended, measured from the parent's launch.</summary>
-public sealed record ColdRun(string Library, int Batch, double ToMainMs, double FirstStepEndMs, double[] StepUs)
+public sealed record ColdRun(string Library, int Batch, double ToMainMs, double FirstStepEndMs, double[] StepUs, double[] CpuUs)
 {
+    /// <summary>The same, in the stepping thread's CPU time (what a busy machine's other processes do not inflate).</summary>
+    public double SteadyCpuUs => Stats.Median(CpuUs[(CpuUs.Length * 3 / 4)..]);
+    public double Around100CpuUs => Stats.Median(CpuUs[Math.Min(90, CpuUs.Length - 1)..Math.Min(110, CpuUs.Length)]);
+
     /// <summary>Median of the last quarter of the steps: the steady state this process reached.</summary>
     public double SteadyUs => Stats.Median(StepUs[(StepUs.Length * 3 / 4)..]);
 
@@ -76,30 +80,33 @@ public static class ColdStart
         var fields = text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Last().Split(' ');
         long main = long.Parse(fields[0], CultureInfo.InvariantCulture), firstStart = long.Parse(fields[1], CultureInfo.InvariantCulture);
         var stepUs = fields[2].Split(',').Select(s => double.Parse(s, CultureInfo.InvariantCulture)).ToArray();
-        return new ColdRun(library, batch, (main - launch) / 1e4, (firstStart - launch) / 1e4 + stepUs[0] / 1000, stepUs);
+        var cpuUs = fields[3].Split(',').Select(s => double.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+        return new ColdRun(library, batch, (main - launch) / 1e4, (firstStart - launch) / 1e4 + stepUs[0] / 1000, stepUs, cpuUs);
     }
 
     /// <summary>
     /// The child's whole life: note when Main began, build the model, time each step, print one line
-    /// "mainTicks firstStepStartTicks µs,µs,…". Only the chosen library is ever touched.
+    /// "mainTicks firstStepStartTicks wallµs,… cpuµs,…". Only the chosen library is ever touched.
     /// </summary>
     public static int Child(Options o, long mainTicks)
     {
         int steps = o.Steps > 0 ? o.Steps : o.StepsFor(o.Batch);
         int threads = o.Threads[0];
         var times = new double[steps];
+        var cpu = new double[steps];
         long firstStart = o.Library switch
         {
-            "autodiff" => RunAutoDiff(o.Batch, threads, times),
-            "torch" => RunTorch(o.Batch, threads, times),
+            "autodiff" => RunAutoDiff(o.Batch, threads, times, cpu),
+            "torch" => RunTorch(o.Batch, threads, times, cpu),
             _ => throw new ArgumentException($"Unknown library {o.Library}: autodiff or torch."),
         };
-        Console.WriteLine($"{mainTicks} {firstStart} {string.Join(',', times.Select(t => t.ToString("0.0", CultureInfo.InvariantCulture)))}");
+        static string Join(double[] t) => string.Join(',', t.Select(x => x.ToString("0.0", CultureInfo.InvariantCulture)));
+        Console.WriteLine($"{mainTicks} {firstStart} {Join(times)} {Join(cpu)}");
         return 0;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    static long RunAutoDiff(int batch, int threads, double[] times)
+    static long RunAutoDiff(int batch, int threads, double[] times, double[] cpu)
     {
         Parallelism.MaxThreads = threads;
         var mlp = new AutoDiffMlp(new MlpBenchData(batch), MlpBenchData.LearningRate);
@@ -107,14 +114,16 @@ public static class ColdStart
         for (int i = 0; i < times.Length; i++)
         {
             long t = Stopwatch.GetTimestamp();
+            double c = ThreadCpu.Seconds();
             mlp.Step();
+            cpu[i] = (ThreadCpu.Seconds() - c) * 1e6;
             times[i] = Stopwatch.GetElapsedTime(t).TotalMicroseconds;
         }
         return firstStart;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    static long RunTorch(int batch, int threads, double[] times)
+    static long RunTorch(int batch, int threads, double[] times, double[] cpu)
     {
         TorchSharp.torch.set_num_threads(threads);
         using var mlp = new TorchMlp(new MlpBenchData(batch), MlpBenchData.LearningRate);
@@ -122,7 +131,9 @@ public static class ColdStart
         for (int i = 0; i < times.Length; i++)
         {
             long t = Stopwatch.GetTimestamp();
+            double c = ThreadCpu.Seconds();
             mlp.Step();
+            cpu[i] = (ThreadCpu.Seconds() - c) * 1e6;
             times[i] = Stopwatch.GetElapsedTime(t).TotalMicroseconds;
         }
         return firstStart;

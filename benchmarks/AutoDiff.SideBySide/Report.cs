@@ -34,15 +34,15 @@ public static class Report
             w.WriteLine();
             w.WriteLine("Cold start, medians over the fresh processes (ms from launch; step times in µs):");
             w.WriteLine();
-            w.WriteLine("| batch | library | runs | Main at | step 1 ends at | step 1 | step 100 | steps 91–110 | steady | step 100 / steady | within 1.2× from step | at |");
-            w.WriteLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+            w.WriteLine("| batch | library | runs | Main at | step 1 ends at | step 1 | step 100 | steps 91–110 | steady | step 100 / steady | within 1.2× from step | at | CPU: steps 91–110 / steady |");
+            w.WriteLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
             foreach (var g in cold.GroupBy(r => (r.Batch, r.Library)))
             {
                 var runs = g.ToList();
                 double M(Func<ColdRun, double> f) => Stats.Median(runs.Select(f));
                 double steadyUs = M(r => r.SteadyUs), step100 = M(r => r.Step100Us);
                 w.WriteLine($"| {g.Key.Batch} | {g.Key.Library} | {runs.Count} | {M(r => r.ToMainMs):0} ms | {M(r => r.FirstStepEndMs):0} ms | {M(r => r.StepUs[0]) / 1000:0.0} ms | " +
-                    $"{step100:0.0} | {M(r => r.Around100Us):0.0} | {steadyUs:0.0} | **{step100 / steadyUs:0.00}** | {M(r => r.SteadyFrom().Step):0} | {M(r => r.SteadyFrom().Ms):0} ms |");
+                    $"{step100:0.0} | {M(r => r.Around100Us):0.0} | {steadyUs:0.0} | **{step100 / steadyUs:0.00}** | {M(r => r.SteadyFrom().Step):0} | {M(r => r.SteadyFrom().Ms):0} ms | {M(r => r.Around100CpuUs):0.0} / {M(r => r.SteadyCpuUs):0.0} |");
             }
         }
     }
