@@ -22,6 +22,7 @@ internal static class Axpy
     private static unsafe int HeadToAlign<T>(ref T y) => (int)((64 - ((nint)Unsafe.AsPointer(ref y) & 63)) & 63) / Unsafe.SizeOf<T>();
 
     /// <summary><c>y[i] = x[i]·α + y[i]</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AddScaled<T>(T alpha, ReadOnlySpan<T> x, Span<T> y) where T : IFloatingPointIeee754<T>
     {
         if (x.Length != y.Length) throw new ArgumentException($"x has {x.Length} elements and y {y.Length}.", nameof(x));
@@ -45,6 +46,7 @@ internal static class Axpy
     }
 
     /// <summary><c>y[i] = y[i]·β + x[i]</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ScaleAdd<T>(T beta, Span<T> y, ReadOnlySpan<T> x) where T : IFloatingPointIeee754<T>
     {
         if (x.Length != y.Length) throw new ArgumentException($"x has {x.Length} elements and y {y.Length}.", nameof(x));

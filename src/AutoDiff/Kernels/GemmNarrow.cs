@@ -17,6 +17,7 @@ internal static unsafe class GemmNarrow<T> where T : unmanaged, IFloatingPointIe
 {
     public static bool IsSupported => Avx512F.IsSupported && (typeof(T) == typeof(float) || typeof(T) == typeof(double));
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(in GemmArgs<T> g)
     {
         int w = Vector512<T>.Count;
@@ -39,6 +40,7 @@ internal static unsafe class GemmNarrow<T> where T : unmanaged, IFloatingPointIe
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Rows8(T* a, nint rowStep, nint colStep, T* b, nint ldb, int k, T* c, nint ldc, Vector512<T> mask, bool accumulate)
     {
         nint r1 = rowStep, r2 = 2 * rowStep, r3 = 3 * rowStep, r4 = 4 * rowStep, r5 = 5 * rowStep, r6 = 6 * rowStep, r7 = 7 * rowStep;

@@ -17,6 +17,7 @@ internal static unsafe class GemmSmall<T> where T : unmanaged, IFloatingPointIee
     /// op(B) not transposed: each row of C is op(A)'s row times B, computed 8 (then 4, 2, 1) vectors
     /// of columns at a time with B rows streamed in order.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void RowTimesMatrix(in GemmArgs<T> g)
     {
         for (int i = 0; i < g.M; i++)
@@ -138,6 +139,7 @@ internal static unsafe class GemmSmall<T> where T : unmanaged, IFloatingPointIee
     /// op(B) transposed: C(i, j) is the dot product of op(A)'s row i with the stored row j of B
     /// (op(A)'s row is gathered into a buffer first when A is transposed).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void RowDotRows(in GemmArgs<T> g)
     {
         int k = g.K;
