@@ -7,4 +7,10 @@ if (args.Length > 1 && args[0] == "--profile-step")
     StepProfile.Run(args[1].Split(',').Select(int.Parse).ToArray(), args.Length > 2 ? int.Parse(args[2]) : 1, Console.Out);
     return;
 }
+// --profile-tape: where the scalar tape's time goes (TapeProfile.cs).
+if (args.Length > 0 && args[0] == "--profile-tape")
+{
+    TapeProfile.Run(Console.Out);
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

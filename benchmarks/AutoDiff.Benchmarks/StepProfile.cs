@@ -37,7 +37,8 @@ public static class StepProfile
             Row("SGD update alone", () => s.Sgd.Step(s.Mlp.Parameters));
             Row("forward + loss", () => s.Step(backward: false, update: false));
             Row("forward (no loss)", () => s.Forward());
-            Row("reset + constant", () => s.Input());
+            Row("reset + constant (batch shared)", () => s.Input());
+            Row("reset + constant (batch copied in)", () => s.InputCopied());
             int b = batch;
             Row("GEMM x·W1 (b×784·784×128)", () => Gemm.Multiply<float>(false, false, b, 128, 784, s.X, s.W1, s.H, false));
             Row("GEMM h·W2 (b×128·128×10)", () => Gemm.Multiply<float>(false, false, b, 10, 128, s.H, s.W2, s.Z, false));
@@ -58,6 +59,7 @@ public static class StepProfile
         readonly int[] labels;
         public readonly float[] X, W1, W2, H, H2, H3, Z, DW1, DW2;
         readonly int batch;
+        readonly Tensor<float> xTensor;
 
         public Setup(int batch)
         {
@@ -65,6 +67,7 @@ public static class StepProfile
             var rng = new Random(2);
             X = Enumerable.Range(0, batch * 784).Select(_ => (float)rng.NextDouble()).ToArray();
             labels = Enumerable.Range(0, batch).Select(_ => rng.Next(10)).ToArray();
+            xTensor = new Tensor<float>(X, new Shape(batch, 784));
             W1 = Mlp.Layers[0].Weight.Value.Data;
             W2 = Mlp.Layers[1].Weight.Value.Data;
             (H, H2, H3, Z) = (new float[batch * 128], new float[batch * 128], new float[batch * 128], new float[batch * 10]);
@@ -72,7 +75,14 @@ public static class StepProfile
             Step(backward: true, update: false);
         }
 
+        /// <summary>The batch as a leaf sharing <see cref="X"/>, as the side-by-side harness feeds it.</summary>
         public Var<float> Input()
+        {
+            tape.Reset();
+            return tape.Constant(xTensor);
+        }
+
+        public Var<float> InputCopied()
         {
             tape.Reset();
             return tape.Constant<float>(X, batch, 784);
