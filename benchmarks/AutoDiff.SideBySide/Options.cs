@@ -19,6 +19,9 @@ public sealed record Options
     /// <summary>Steady state: TorchSharp's inter-op threads (<c>torch.set_num_interop_threads</c>), 0 = libtorch's default.</summary>
     public int Interop { get; init; }
 
+    /// <summary>Steady state: measure on a newly created thread (as BenchmarkDotNet's in-process toolchain does) instead of the main thread.</summary>
+    public bool NewThread { get; init; }
+
     /// <summary>Cold: fresh processes per library and batch.</summary>
     public int Repeats { get; init; } = 3;
 
@@ -50,6 +53,7 @@ public sealed record Options
                 "--seconds" => o with { Seconds = double.Parse(value, CultureInfo.InvariantCulture) },
                 "--gap-ms" => o with { GapMs = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--interop" => o with { Interop = int.Parse(value, CultureInfo.InvariantCulture) },
+                "--new-thread" => o with { NewThread = value == "true" },
                 "--repeats" => o with { Repeats = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--libraries" => o with { Libraries = value.Split(',') },
                 "--cold-threads" => o with { ColdThreads = int.Parse(value, CultureInfo.InvariantCulture) },
@@ -58,7 +62,7 @@ public sealed record Options
                 "--batch" => o with { Batch = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--launch-ticks" => o with { LaunchTicks = long.Parse(value, CultureInfo.InvariantCulture) },
                 _ => throw new ArgumentException($"Unknown option {name}. Options: --mode steady|cold|all, --batches 1,32, --threads 1,2, " +
-                    "--seconds 1.5, --gap-ms 0, --interop 0, --repeats 3, --libraries autodiff,torch, --cold-threads 1, --steps 0."),
+                    "--seconds 1.5, --gap-ms 0, --interop 0, --new-thread false, --repeats 3, --libraries autodiff,torch, --cold-threads 1, --steps 0."),
             };
         }
         return o;

@@ -18,7 +18,13 @@ if (options.Mode is "gemm")
 if (options.Mode is "steady" or "all")
 {
     output.WriteLine("steady state, interleaved rounds in one process:");
-    steady = Interleaved.Run(options, output);
+    if (options.NewThread)
+    {
+        var thread = new Thread(() => steady = Interleaved.Run(options, output));
+        thread.Start();
+        thread.Join();
+    }
+    else steady = Interleaved.Run(options, output);
 }
 if (options.Mode is "cold" or "all")
 {
