@@ -30,7 +30,7 @@ internal sealed class OnnxGraphWriter<T> where T : IFloatingPointIeee754<T>
 
     public OnnxGraphWriter(string graphName) => graph = new GraphProto { Name = graphName };
 
-    /// <summary>Declares a graph input; a dimension of −1 is the dynamic batch dimension.</summary>
+    /// <summary>Declares a graph input; a dimension of −1 is the dynamic batch dimension (see <see cref="ValueInfo"/>).</summary>
     public string Input(string name, ReadOnlySpan<int> dims)
     {
         Claim(name);
@@ -141,12 +141,13 @@ internal sealed class OnnxGraphWriter<T> where T : IFloatingPointIeee754<T>
         return n;
     }
 
-    /// <summary>A typed value description; −1 marks the dynamic batch dimension.</summary>
+    /// <summary>A typed value description; −1 marks the dynamic batch dimension, −2 a dimension left unknown.</summary>
     public static ValueInfoProto ValueInfo(string name, int elementType, ReadOnlySpan<int> dims)
     {
         var shape = new TensorShapeProto();
         foreach (int d in dims)
-            shape.Dim.Add(d < 0 ? new TensorShapeProto.Types.Dimension { DimParam = Batch } : new TensorShapeProto.Types.Dimension { DimValue = d });
+            shape.Dim.Add(d == -1 ? new TensorShapeProto.Types.Dimension { DimParam = Batch }
+                : d < 0 ? new TensorShapeProto.Types.Dimension() : new TensorShapeProto.Types.Dimension { DimValue = d });
         return new ValueInfoProto { Name = name, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = elementType, Shape = shape } } };
     }
 

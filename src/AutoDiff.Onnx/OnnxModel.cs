@@ -34,6 +34,27 @@ public static class OnnxModel
     }
 
     /// <summary>
+    /// Writes the graph that <paramref name="forward"/> records from its input (named <c>input</c>, of shape
+    /// <paramref name="input"/>) to its result (<c>output</c>) to <paramref name="path"/>: one ONNX node
+    /// (or a few) per tape primitive; values that do not depend on the input (weights a closure tracks,
+    /// constants) become initializers. The pass is recorded a few times on random inputs: when it records
+    /// the same graph with one more row and nothing folded depends on the row count, the first axis is
+    /// written as the dynamic batch <c>N</c>; otherwise the model takes exactly <paramref name="input"/>.
+    /// </summary>
+    /// <exception cref="NotSupportedException">
+    /// The graph holds something ONNX cannot compute: an activation without a description, a
+    /// <see cref="TensorFunction{T}"/>, a value computed from the input outside the tape's record, or
+    /// control flow that records different graphs for different inputs. The message names it.
+    /// </exception>
+    public static void Export<T>(Func<Tape, Var<T>, Var<T>> forward, Shape input, string path) where T : IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(forward);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (input.IsDefault) throw new ArgumentException("The input shape is default(Shape); give the shape of one input (its first axis is the batch).", nameof(input));
+        Write(ForwardExporter.Model(forward, input), path);
+    }
+
+    /// <summary>
     /// Reads the MLP in the ONNX file <paramref name="path"/>: one input [N, in]; per layer a <c>Gemm</c>
     /// (transB 0 or 1) or a <c>MatMul</c> and an <c>Add</c>, on initializers, then at most one activation
     /// (Relu, Sigmoid, Tanh, LeakyRelu, PRelu with one slope, Elu, Softplus, Identity, or this library's

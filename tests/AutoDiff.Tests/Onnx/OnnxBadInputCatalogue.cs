@@ -188,6 +188,17 @@ public static class OnnxBadInputCatalogue
             "Activation 'Swishy' cannot be exported to ONNX", "Describe");
         yield return B<ArgumentNullException>(E, "a null model", () => OnnxModel.Export<float>(null!, Path.Combine(dir, "x.onnx")), "model");
         yield return B<ArgumentException>(E, "an empty path", () => OnnxModel.Export(new Mlp<float>([2, 1], [null], 1), ""), "path");
+        yield return B<NotSupportedException>(E, "a forward pass through a TensorFunction", () => OnnxModel.Export<double>(
+            (t, x) => Var.Function(Core.PRelu.Instance, x, t.Track(Tensor.From<double>([0.1, 0.2]))), new Shape(3, 2), Path.Combine(dir, "tf.onnx")),
+            "user-defined tensor function 'prelu'", "no ONNX form");
+        yield return B<NotSupportedException>(E, "a forward pass with Var.Greater's mask", () => OnnxModel.Export<double>(
+            (t, x) => Var.Where(Var.Greater(x, 1.0), x, -x), new Shape(3, 2), Path.Combine(dir, "mask.onnx")),
+            "changes with the input but was computed from it outside the tape's record");
+        yield return B<NotSupportedException>(E, "a forward pass whose graph depends on the values", () => OnnxModel.Export<double>(
+            (t, x) => x.Value[0] > 1 ? x.Exp() : x.Log(), new Shape(3, 2), Path.Combine(dir, "branch.onnx")),
+            "records a different graph for different inputs");
+        yield return B<ArgumentNullException>(E, "a null forward pass", () => OnnxModel.Export<double>(null!, new Shape(1, 2), Path.Combine(dir, "null.onnx")), "forward");
+        yield return B<ArgumentException>(E, "a default input shape", () => OnnxModel.Export<double>((t, x) => x, default, Path.Combine(dir, "noshape.onnx")), "default(Shape)");
         yield return B<DirectoryNotFoundException>(E, "a missing folder", () => OnnxModel.Export(new Mlp<float>([2, 1], [null], 1), Path.Combine(dir, "no", "such", "m.onnx")), "no");
     }
 

@@ -37,8 +37,9 @@ internal static class OnnxRuntimeRunner
 /// an element is <c>|onnx − autodiff| / max(|autodiff|, floor)</c>: floor 0 (purely relative) for
 /// element-wise operations; for results that sum products (matrix products, reductions, whole networks),
 /// whose summation order differs between GEMM libraries, the floor is the largest output magnitude
-/// (a normwise relative error); for formulas that subtract from a quantity of size 1 (Elu's eᶻ − 1),
-/// whose rounding no implementation avoids, the floor is 1.
+/// (a normwise relative error); for formulas that subtract quantities of size about 1 (Elu's eᶻ − 1,
+/// log softmax's x − log Σ eˣ, which is exactly 0 for one class), whose rounding no implementation
+/// avoids, the floor is 1.
 /// </summary>
 public static class Agreement
 {
