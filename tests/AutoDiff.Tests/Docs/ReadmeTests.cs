@@ -28,6 +28,7 @@ public partial class ReadmeTests
         ["0 1 1 0"],
         ["∂KL/∂z = softmax(z) − d, over N: ["],
         ["swish'(1) = 0.927671", "network gradient check passed"],
+        ["ONNX Runtime agrees: True", "4→8 Relu, 8→3 linear", "rows sum to 1.0000 and 1.0000"],
     ];
 
     private static string Root()
@@ -71,7 +72,8 @@ public partial class ReadmeTests
     private static string CompileAndRun(string code, string name)
     {
         var references = Basic.Reference.Assemblies.Net100.References.All.Cast<MetadataReference>()
-            .Concat(new[] { typeof(Tape), typeof(AutoDiff.FsCheck.GradProperty), typeof(global::FsCheck.Gen<>), typeof(Microsoft.FSharp.Core.FSharpFunc<,>), typeof(System.Numerics.Tensors.TensorPrimitives) }
+            .Concat(new[] { typeof(Tape), typeof(AutoDiff.FsCheck.GradProperty), typeof(global::FsCheck.Gen<>), typeof(Microsoft.FSharp.Core.FSharpFunc<,>), typeof(System.Numerics.Tensors.TensorPrimitives),
+                typeof(AutoDiff.Onnx.OnnxModel), typeof(Microsoft.ML.OnnxRuntime.InferenceSession) }
                 .Select(t => MetadataReference.CreateFromFile(t.Assembly.Location)));
         var compilation = CSharpCompilation.Create(name,
             [CSharpSyntaxTree.ParseText(code, Parse, path: $"{name}.cs"), CSharpSyntaxTree.ParseText(ImplicitUsings, Parse, path: "GlobalUsings.g.cs")],
