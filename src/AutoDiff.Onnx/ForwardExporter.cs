@@ -44,7 +44,8 @@ internal static class ForwardExporter
         {
             var (x, y) = (a.Nodes[k], b.Nodes[k]);
             if (x.Index != y.Index || x.Op != y.Op || !x.Inputs.SequenceEqual(y.Inputs) || x.Axis != y.Axis || x.Offset != y.Offset
-                || x.Alpha != y.Alpha || !SameFunction(x.Function, y.Function) || x.Dims.Length != y.Dims.Length) return false;
+                || x.Alpha != y.Alpha || !SameFunction(x.Function, y.Function) || x.Dims.Length != y.Dims.Length
+                || x.TransposeA != y.TransposeA || x.TransposeB != y.TransposeB) return false;
             if (sameBatch && !x.Dims.SequenceEqual(y.Dims)) return false;
         }
         return true;
@@ -88,6 +89,7 @@ internal static class ForwardExporter
             var (x, y) = (a.Nodes[k], c.Nodes[k]);
             if (!live.Contains(x.Index) && (!x.Dims.SequenceEqual(y.Dims) || !x.Value.AsSpan().SequenceEqual(y.Value))) return null;
             if (x.Op == Primitive.Reshape && x.Dims.Zip(y.Dims).Count(p => p.First != p.Second) > 1) return null;
+            if (x.Op is Primitive.BroadcastTo or Primitive.SumTo && !x.Dims.SequenceEqual(y.Dims)) return null; // written with fixed dimensions
         }
         return c;
     }
@@ -120,6 +122,8 @@ internal static class ForwardExporter
         {
             string scope = $"/{n.Op}";
             string In(int k) => names[n.Inputs[k]];
+            string Transposed(bool transpose, int k) => !transpose ? In(k)
+                : w.Node("Transpose", scope, [In(k)], [OnnxGraphWriter<T>.IntsAttribute("perm", [.. SwapLastTwo(a.ByIndex[n.Inputs[k]].Dims.Length)])]);
             if (n.Op == Primitive.Input) { names[n.Index] = w.Input("input", Dims(n)); continue; }
             if (!live.Contains(n.Index))
             {
@@ -129,7 +133,8 @@ internal static class ForwardExporter
             names[n.Index] = n.Op switch
             {
                 Primitive.Constant => Derived(w, a, b, n, live, names),
-                Primitive.Add or Primitive.Sub or Primitive.Mul or Primitive.Div or Primitive.Max or Primitive.MatMul => w.Node(n.Op.ToString(), scope, [In(0), In(1)]),
+                Primitive.Add or Primitive.Sub or Primitive.Mul or Primitive.Div or Primitive.Max => w.Node(n.Op.ToString(), scope, [In(0), In(1)]),
+                Primitive.MatMul => w.Node("MatMul", scope, [Transposed(n.TransposeA, 0), Transposed(n.TransposeB, 1)]),
                 Primitive.Neg or Primitive.Exp or Primitive.Log => w.Node(n.Op.ToString(), scope, [In(0)]),
                 Primitive.Scale => w.Node("Mul", scope, [In(0), w.Initializer(w.Fresh($"const{n.Index}"), [n.Alpha], [])]),
                 Primitive.Where => w.Node("Where", scope, [w.Node("Cast", scope, [In(0)], [OnnxGraphWriter<T>.IntAttribute("to", OnnxTensors.Bool)]), In(1), In(2)]),
@@ -139,6 +144,11 @@ internal static class ForwardExporter
                 Primitive.Reshape => w.Node("Reshape", scope, [In(0), Int64s("shape", [.. Target(n).Select(d => (long)d)])]),
                 Primitive.Transpose => w.Node("Transpose", scope, [In(0)], [OnnxGraphWriter<T>.IntsAttribute("perm", [.. SwapLastTwo(n.Dims.Length)])]),
                 Primitive.Slice => w.Node("Slice", scope, [In(0), Int64s("starts", n.Offset), Int64s("ends", n.Offset + n.Dims[n.Axis]), Int64s("axes", n.Axis)]),
+                Primitive.Pad => w.Node("Pad", scope, [In(0), Int64s("pads", [.. Pads(n, a.ByIndex[n.Inputs[0]].Dims)])]),
+                Primitive.BroadcastTo => w.Node("Expand", scope, [In(0), Int64s("shape", [.. n.Dims.Select(d => (long)d)])]),
+                Primitive.SumTo => SumTo(w, n, a.ByIndex[n.Inputs[0]].Dims, In(0), scope),
+                Primitive.Opaque => throw new NotSupportedException(
+                    $"Node #{n.Index} is a derivative known only to first order (of an activation or TensorFunction without a rule in tape operations); ONNX cannot compute it."),
                 Primitive.Elementwise => ActivationSymbolics.Export(w, (ElementwiseFunction<T>)n.Function!, In(0), $"/{Stem(n)}"),
                 Primitive.Function => throw new NotSupportedException(
                     $"The user-defined tensor function '{((TensorFunction<T>)n.Function!).Name}' (node #{n.Index}) has no ONNX form: a TensorFunction computes on spans, which ONNX cannot express."),
@@ -158,6 +168,27 @@ internal static class ForwardExporter
         int k = 0;
         while (k < name.Length && char.IsAsciiLetterOrDigit(name[k])) k++;
         return k == 0 ? "Activation" : name[..k];
+    }
+
+    /// <summary>Pad's pads for the adjoint of a slice: the input's window placed at Offset along Axis, zeros around it.</summary>
+    private static IEnumerable<long> Pads<T>(GraphNode<T> n, int[] input) where T : IFloatingPointIeee754<T>
+    {
+        for (int k = 0; k < n.Dims.Length; k++) yield return k == n.Axis ? n.Offset : 0;
+        for (int k = 0; k < n.Dims.Length; k++) yield return k == n.Axis ? n.Dims[k] - n.Offset - input[k] : 0;
+    }
+
+    /// <summary>
+    /// The sum of <paramref name="x"/> over the axes along which it was broadcast to reach its input's
+    /// dimensions: its leading extra axes and those where the target has size 1 (ReduceSum keeping them,
+    /// then Reshape to the target).
+    /// </summary>
+    private static string SumTo<T>(OnnxGraphWriter<T> w, GraphNode<T> n, int[] input, string x, string scope) where T : IFloatingPointIeee754<T>
+    {
+        int extra = input.Length - n.Dims.Length;
+        var axes = Enumerable.Range(0, input.Length).Where(k => k < extra || (n.Dims[k - extra] == 1 && input[k] != 1)).Select(k => (long)k).ToArray();
+        string summed = axes.Length == 0 ? x
+            : w.Node("ReduceSum", scope, [x, w.Int64Initializer(w.Fresh("axes"), axes, axes.Length)], [OnnxGraphWriter<T>.IntAttribute("keepdims", 1)]);
+        return w.Node("Reshape", scope, [summed, w.Int64Initializer(w.Fresh("shape"), [.. n.Dims.Select(d => (long)d)], n.Dims.Length)]);
     }
 
     private static IEnumerable<long> SwapLastTwo(int rank)

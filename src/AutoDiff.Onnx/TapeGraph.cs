@@ -8,19 +8,20 @@ internal enum Primitive
     Input, Constant,
     Add, Sub, Mul, Div, Max, Neg, Scale,
     Exp, Log, Where,
-    Sum, SumAxis,
-    Reshape, Transpose, Slice,
-    MatMul, Elementwise, Function,
+    Sum, SumAxis, SumTo, BroadcastTo,
+    Reshape, Transpose, Slice, Pad,
+    MatMul, Elementwise, Function, Opaque,
 }
 
 /// <summary>
 /// One recorded operation: its inputs (node indices; for Where the condition first), output dimensions
-/// and attributes (<c>Axis</c> for SumAxis and Slice, <c>Offset</c> for Slice, <c>Alpha</c> for Scale,
-/// <c>Function</c> for Elementwise and Function), its value, and for a constant the earlier node whose
-/// value buffer it shares (a detached copy), or −1.
+/// and attributes (<c>Axis</c> for SumAxis, Slice and Pad, <c>Offset</c> for Slice and Pad, <c>Alpha</c>
+/// for Scale, <c>Function</c> for Elementwise and Function, <c>TransposeA</c>/<c>TransposeB</c> for a
+/// MatMul of transposed operands), its value, and for a constant the earlier node whose value buffer it
+/// shares (a detached copy), or −1.
 /// </summary>
-internal sealed record GraphNode<T>(int Index, Primitive Op, int[] Inputs, int[] Dims, int Axis, int Offset, T Alpha, object? Function, T[] Value, int SharesValueOf)
-    where T : IFloatingPointIeee754<T>;
+internal sealed record GraphNode<T>(int Index, Primitive Op, int[] Inputs, int[] Dims, int Axis, int Offset, T Alpha, object? Function, T[] Value, int SharesValueOf,
+    bool TransposeA = false, bool TransposeB = false) where T : IFloatingPointIeee754<T>;
 
 /// <summary>
 /// The one place that reads the tape's internals (<c>TensorTape</c>, <c>TensorNode</c>, <c>TensorOp</c>):
@@ -53,7 +54,7 @@ internal static class TapeGraph
             var op = i == x.Index ? Primitive.Input : Map(n.Op);
             int[] inputs = op == Primitive.Where ? [n.C, n.A, n.B] : t.InputList(i);
             int shares = op == Primitive.Constant && owners.TryGetValue(n.Value, out int owner) && owner != i ? owner : -1;
-            nodes.Add(new GraphNode<T>(i, op, inputs, n.Shape.Dims.ToArray(), n.Axis, n.Offset, n.Alpha, n.Function, t.ValueOf(i).ToArray(), shares));
+            nodes.Add(new GraphNode<T>(i, op, inputs, n.Shape.Dims.ToArray(), n.Axis, n.Offset, n.Alpha, n.Function, t.ValueOf(i).ToArray(), shares, n.TransposeA, n.TransposeB));
         }
         return (nodes, y.Index);
     }
@@ -64,9 +65,9 @@ internal static class TapeGraph
         TensorOp.Add => Primitive.Add, TensorOp.Sub => Primitive.Sub, TensorOp.Mul => Primitive.Mul, TensorOp.Div => Primitive.Div,
         TensorOp.Max => Primitive.Max, TensorOp.Neg => Primitive.Neg, TensorOp.Scale => Primitive.Scale,
         TensorOp.Exp => Primitive.Exp, TensorOp.Log => Primitive.Log, TensorOp.Where => Primitive.Where,
-        TensorOp.Sum => Primitive.Sum, TensorOp.SumAxis => Primitive.SumAxis,
-        TensorOp.Reshape => Primitive.Reshape, TensorOp.Transpose => Primitive.Transpose, TensorOp.Slice => Primitive.Slice,
-        TensorOp.MatMul => Primitive.MatMul, TensorOp.Elementwise => Primitive.Elementwise, TensorOp.Function => Primitive.Function,
+        TensorOp.Sum => Primitive.Sum, TensorOp.SumAxis => Primitive.SumAxis, TensorOp.SumTo => Primitive.SumTo, TensorOp.BroadcastTo => Primitive.BroadcastTo,
+        TensorOp.Reshape => Primitive.Reshape, TensorOp.Transpose => Primitive.Transpose, TensorOp.Slice => Primitive.Slice, TensorOp.Pad => Primitive.Pad,
+        TensorOp.MatMul => Primitive.MatMul, TensorOp.Elementwise => Primitive.Elementwise, TensorOp.Function => Primitive.Function, TensorOp.Opaque => Primitive.Opaque,
         _ => throw new NotSupportedException($"The tape operation {op} has no ONNX form."),
     };
 }

@@ -57,7 +57,7 @@ internal static class Anomalies
         foreach (int input in t.InputList(i))
         {
             if (input < 0 || !t.RequiresGrad(input) || t.Nodes[input].GradStamp == 0) continue;
-            var g = t.GradOf(input);
+            var g = t.AdjointToAdd(input);
             int bad = FirstNonFinite(g);
             if (bad >= 0) Throw(t, i, $"gradient {g[bad]} at element {bad} of its input #{input}");
         }
@@ -79,5 +79,30 @@ internal static class Anomalies
         throw new AnomalyException(
             $"Tensor op {name} at tape position {i} (shape {n.Shape}, inputs {(inputs.Length == 0 ? "none" : inputs)}) produced a non-finite {what}; {Site(trace)}.",
             name, i, trace);
+    }
+
+    /// <summary>Anomaly mode, after scalar op <paramref name="i"/> is recorded: keeps where, then checks its value.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static void OnRecorded(ScalarTape t, int i, double value)
+    {
+        Capture(ref t.Traces, i, t.Value.Length);
+        if (!double.IsFinite(value)) Throw(t, i, $"value {value}");
+    }
+
+    public static void CheckGradients(ScalarTape t, int i)
+    {
+        Span<int> pair = stackalloc int[2];
+        foreach (int k in t.InputsOf(i, pair))
+            if (!double.IsFinite(t.Grad[k])) Throw(t, i, $"gradient {t.Grad[k]} for its input #{k}");
+    }
+
+    private static void Throw(ScalarTape t, int i, string what)
+    {
+        var trace = t.Traces is not null && i < t.Traces.Length ? t.Traces[i] : null;
+        Span<int> pair = stackalloc int[2];
+        string inputs = string.Join(", ", t.InputsOf(i, pair).ToArray().Select(k => $"#{k} = {t.Value[k]}"));
+        string name = ScalarRules.Name(t, i);
+        throw new AnomalyException($"Scalar op {name} at tape position {i} (scalar inputs {(inputs.Length == 0 ? "none" : inputs)}) " +
+            $"produced a non-finite {what}; {Site(trace)}.", name, i, trace);
     }
 }

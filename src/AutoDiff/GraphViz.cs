@@ -15,7 +15,7 @@ public static class GraphViz
     public static string ToDot<T>(Var<T> output, string name = "autodiff") where T : IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(name);
-        var t = output.Checked;
+        var t = output.Section;
         var reachable = new SortedSet<int>();
         var stack = new Stack<int>([output.Index]);
         while (stack.Count > 0)

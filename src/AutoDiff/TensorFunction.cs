@@ -115,11 +115,21 @@ public readonly ref struct TensorFunctionGradients<T> where T : IFloatingPointIe
 {
     private readonly TensorTape<T> tape;
     private readonly ReadOnlySpan<int> nodes;
+    private readonly ReadOnlySpan<int> targets; // when not empty: node k's contribution goes into the value of node targets[k] (−1: discarded)
+    private readonly bool intoValues;
 
     internal TensorFunctionGradients(TensorTape<T> tape, ReadOnlySpan<int> nodes)
     {
         this.tape = tape;
         this.nodes = nodes;
+    }
+
+    internal TensorFunctionGradients(TensorTape<T> tape, ReadOnlySpan<int> nodes, ReadOnlySpan<int> targets)
+    {
+        this.tape = tape;
+        this.nodes = nodes;
+        this.targets = targets;
+        intoValues = true;
     }
 
     /// <summary>Number of inputs.</summary>
@@ -134,13 +144,17 @@ public readonly ref struct TensorFunctionGradients<T> where T : IFloatingPointIe
         get
         {
             int node = Node(k);
-            return tape.RequiresGrad(node) ? tape.GradOf(node) : tape.Discard(tape.ShapeOf(node).Length);
+            int length = tape.ShapeOf(node).Length;
+            if (intoValues) return targets[k] >= 0 ? tape.Nodes[targets[k]].Value.AsSpan(0, length) : tape.Discard(length);
+            return tape.RequiresGrad(node) ? tape.AdjointToAdd(node) : tape.Discard(length);
         }
     }
 
     /// <summary>True when input <paramref name="k"/> needs a gradient; skip the work for it otherwise.</summary>
-    public bool IsNeeded(int k) => tape.RequiresGrad(Node(k));
+    public bool IsNeeded(int k) => intoValues ? targets[Check(k)] >= 0 : tape.RequiresGrad(Node(k));
 
-    private int Node(int k) => (uint)k < (uint)nodes.Length ? nodes[k]
+    private int Check(int k) => (uint)k < (uint)nodes.Length ? k
         : throw new ArgumentOutOfRangeException(nameof(k), $"Input {k} does not exist: this call has {nodes.Length} input(s).");
+
+    private int Node(int k) => nodes[Check(k)];
 }

@@ -191,7 +191,7 @@ public class CustomOperationTests
         public override Shape OutputShape(TensorFunctionInputs<double> inputs) => name == "bad shape" ? default : inputs.ShapeOf(0);
         public override void Forward(TensorFunctionInputs<double> inputs, Span<double> output)
         {
-            if (name == "records") tape!.Constant<double>(1.0);
+            if (name == "records") tape!.Constant(Tensor.Scalar(1.0));
         }
         public override void Backward(TensorFunctionInputs<double> inputs, ReadOnlySpan<double> output, ReadOnlySpan<double> outputGrad, TensorFunctionGradients<double> inputGrads) { }
     }

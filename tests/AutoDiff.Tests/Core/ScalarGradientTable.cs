@@ -36,7 +36,7 @@ public class ScalarGradientTable
         new("abs", 1, AwayFromZero, (t, x) => Scalar.Abs(x[0])),
         new("max", 2, R, (t, x) => Scalar.Max(x[0], x[1]), Untied),
         new("min", 2, R, (t, x) => Scalar.Min(x[0], x[1]), Untied),
-        new("relu", 1, AwayFromZero, (t, x) => Scalar.Relu(x[0])),
+        new("relu", 1, AwayFromZero, (t, x) => x[0].Relu()),
         new("unary (custom sin)", 1, R, (t, x) => Scalar.Unary(x[0], Math.Sin(x[0].Value), Math.Cos(x[0].Value))),
         new("function (x·y + sin z, used twice)", 3, R, (t, x) =>
         {

@@ -37,20 +37,42 @@ internal static class OnnxRuntimeRunner
 /// an element is <c>|onnx − autodiff| / max(|autodiff|, floor)</c>: floor 0 (purely relative) for
 /// element-wise operations; for results that sum products (matrix products, reductions, whole networks),
 /// whose summation order differs between GEMM libraries, the floor is the largest output magnitude
-/// (a normwise relative error); for formulas that subtract quantities of size about 1 (Elu's eᶻ − 1,
+/// (a normwise relative error), and for a whole MLP the size of the terms it sums, carried through its
+/// layers (see <see cref="Terms{T}"/>: the classical bound of a dot product's rounding; an output that
+/// cancels to near 0 is only as exact as the terms it came from); for formulas that subtract quantities of size about 1 (Elu's eᶻ − 1,
 /// log softmax's x − log Σ eˣ, which is exactly 0 for one class), whose rounding no implementation
 /// avoids, the floor is 1.
 /// </summary>
 public static class Agreement
 {
-    public enum Floor { None, One, Norm }
+    public enum Floor { None, One, Norm, Terms }
 
     public static double Tolerance<T>() => typeof(T) == typeof(float) ? 1e-5 : 1e-12;
 
-    /// <summary>The worst element error and where it is.</summary>
-    public static (double Error, int At) Worst<T>(ReadOnlySpan<T> onnx, ReadOnlySpan<T> autodiff, Floor floor) where T : IFloatingPointIeee754<T>
+    /// <summary>
+    /// The per-output size of the terms an MLP sums, carried through its layers (for <see cref="Floor.Terms"/>):
+    /// <c>s₀ = 0</c>, <c>sₗ = (sₗ₋₁ + |hₗ₋₁|)·|Wₗ| + |bₗ|</c> with hₗ₋₁ the layer's input. Each layer's rounding
+    /// is a few ε times its terms, and reaches the output through the later weights (the activations
+    /// here change a difference by at most its size).
+    /// </summary>
+    public static T[] Terms<T>(AutoDiff.Nn.Mlp<T> mlp, Tensor<T> x) where T : IFloatingPointIeee754<T>
     {
-        if (onnx.Length != autodiff.Length) return (double.PositiveInfinity, -1);
+        var tape = new Tape();
+        var abs = (Var<T> v) => Var.Max(v, -v);
+        var h = tape.Constant(x);
+        var s = tape.Constant(Tensor.Zeros<T>(x.Shape.Dims.ToArray()));
+        foreach (var layer in mlp.Layers)
+        {
+            s = (s + abs(h)).MatMul(abs(tape.Constant(layer.Weight.Value))) + abs(tape.Constant(layer.Bias.Value));
+            h = layer.Forward(h);
+        }
+        return s.Value.ToArray();
+    }
+
+    /// <summary>The worst element error and where it is; <paramref name="terms"/> is the per-element floor of <see cref="Floor.Terms"/>.</summary>
+    public static (double Error, int At) Worst<T>(ReadOnlySpan<T> onnx, ReadOnlySpan<T> autodiff, Floor floor, ReadOnlySpan<T> terms = default) where T : IFloatingPointIeee754<T>
+    {
+        if (onnx.Length != autodiff.Length || (floor == Floor.Terms && terms.Length != autodiff.Length)) return (double.PositiveInfinity, -1);
         double norm = 0;
         foreach (T v in autodiff) norm = Math.Max(norm, Math.Abs(double.CreateTruncating(v)));
         double f = floor switch { Floor.Norm => norm, Floor.One => 1, _ => double.Epsilon };
@@ -58,16 +80,17 @@ public static class Agreement
         for (int i = 0; i < onnx.Length; i++)
         {
             double o = double.CreateTruncating(onnx[i]), a = double.CreateTruncating(autodiff[i]);
-            double e = o == a || (double.IsNaN(o) && double.IsNaN(a)) ? 0 : Math.Abs(o - a) / Math.Max(Math.Abs(a), f);
+            double fi = floor == Floor.Terms ? double.CreateTruncating(terms[i]) : f;
+            double e = o == a || (double.IsNaN(o) && double.IsNaN(a)) ? 0 : Math.Abs(o - a) / Math.Max(Math.Abs(a), fi);
             if (double.IsNaN(e) || e > worst.Error) worst = (double.IsNaN(e) ? double.PositiveInfinity : e, i);
         }
         return worst;
     }
 
     /// <summary>True when every element agrees within <see cref="Tolerance{T}"/>; <paramref name="report"/> says where it does not.</summary>
-    public static bool Agrees<T>(ReadOnlySpan<T> onnx, ReadOnlySpan<T> autodiff, Floor floor, out string report) where T : IFloatingPointIeee754<T>
+    public static bool Agrees<T>(ReadOnlySpan<T> onnx, ReadOnlySpan<T> autodiff, Floor floor, out string report, ReadOnlySpan<T> terms = default) where T : IFloatingPointIeee754<T>
     {
-        var (error, at) = Worst(onnx, autodiff, floor);
+        var (error, at) = Worst(onnx, autodiff, floor, terms);
         report = at < 0 && error > 0 ? $"lengths {onnx.Length} and {autodiff.Length} differ"
             : at < 0 ? "no elements" : $"worst error {error:E2} at {at}: onnx {onnx[at]}, autodiff {autodiff[at]}";
         return error <= Tolerance<T>();
