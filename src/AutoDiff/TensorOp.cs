@@ -1,8 +1,8 @@
 namespace AutoDiff;
 
 /// <summary>
-/// The closed set of tensor primitives. Each family's forward and backward live side by side in
-/// <c>Ops/*.cs</c>; <see cref="TensorTape{T}.Sweep"/> is the one switch that dispatches them.
+/// The closed set of tensor primitives. Each one's forward and rules (fused backward, VJP, JVP) live side
+/// by side in <c>Ops/*.cs</c>; <see cref="TensorRules{T}"/> is the table that maps an op to its rules.
 /// </summary>
 internal enum TensorOp : byte
 {
@@ -11,7 +11,21 @@ internal enum TensorOp : byte
     Exp, Log,
     Max, Where,
     Sum, SumAxis,
+    /// <summary>Sums over the axes along which the input is broadcast to reach it: the node's shape (the adjoint of broadcasting).</summary>
+    SumTo,
+    /// <summary>Repeats the input along the axes of the node's shape where it has size 1 or is missing.</summary>
+    BroadcastTo,
     Reshape, Transpose, Slice,
+    /// <summary>Places the input into zeros along Axis at Offset: the adjoint of Slice.</summary>
+    Pad,
     MatMul,
     Elementwise,
+    /// <summary>A user-defined <see cref="TensorFunction{T}"/>; its inputs are the node's <c>Inputs</c>.</summary>
+    Function,
+    /// <summary>
+    /// A value known only to first order (a derivative from an activation without a <c>Derivative</c>,
+    /// a TensorFunction's VJP without a tape rule): A is the node whose derivative it is, B the adjoint it
+    /// is linear in (or −1). Differentiating it again throws, naming that node's function.
+    /// </summary>
+    Opaque,
 }
