@@ -24,31 +24,72 @@ public static class StepProfile
         foreach (int batch in batches)
         {
             var s = new Setup(batch);
-            void Row(string name, Action a)
-            {
-                var (wall, cpu) = Time(a);
-                output.WriteLine($"{batch,5} {name,-34} {wall,9:0.00} {cpu,9:0.00}");
-            }
             // Past tiered compilation: every method on the path reaches tier 1 (≈ 2,000 steps at batch 1).
             var warm = Stopwatch.StartNew();
             while (warm.Elapsed.TotalSeconds < 2) s.Step(backward: true, update: true);
-            Row("step (forward, loss, backward, SGD)", () => s.Step(backward: true, update: true));
-            Row("forward + loss + backward", () => s.Step(backward: true, update: false));
-            Row("SGD update alone", () => s.Sgd.Step(s.Mlp.Parameters));
-            Row("forward + loss", () => s.Step(backward: false, update: false));
-            Row("forward (no loss)", () => s.Forward());
-            Row("reset + constant (batch shared)", () => s.Input());
-            Row("reset + constant (batch copied in)", () => s.InputCopied());
             int b = batch;
-            Row("GEMM x·W1 (b×784·784×128)", () => Gemm.Multiply<float>(false, false, b, 128, 784, s.X, s.W1, s.H, false));
-            Row("GEMM h·W2 (b×128·128×10)", () => Gemm.Multiply<float>(false, false, b, 10, 128, s.H, s.W2, s.Z, false));
-            Row("GEMM dW2 = hᵀ·dz (128×b·b×10)", () => Gemm.Multiply<float>(true, false, 128, 10, b, s.H, s.Z, s.DW2, false));
-            Row("GEMM dh = dz·W2ᵀ (b×10·10×128)", () => Gemm.Multiply<float>(false, true, b, 128, 10, s.Z, s.W2, s.H2, false));
-            Row("GEMM dW1 = xᵀ·dh (784×b·b×128)", () => Gemm.Multiply<float>(true, false, 784, 128, b, s.X, s.H2, s.DW1, false));
             var sigmoid = Activations.SigmoidFunction<float>();
-            Row("sigmoid forward (b×128)", () => sigmoid.Forward(s.H, s.H2));
-            Row("sigmoid backward (b×128)", () => sigmoid.Backward(s.H, s.H2, s.H, s.H3));
+            // The SGD row needs this sweep's gradients: it runs right after "forward + loss + backward".
+            var rows = new (string Name, Action Run)[]
+            {
+                ("step (forward, loss, backward, SGD)", () => s.Step(backward: true, update: true)),
+                ("forward + loss + backward", () => s.Step(backward: true, update: false)),
+                ("SGD update alone", () => s.Sgd.Step(s.Mlp.Parameters)),
+                ("forward + loss", () => s.Step(backward: false, update: false)),
+                ("forward (no loss)", () => s.Forward()),
+                ("reset + constant (batch shared)", () => s.Input()),
+                ("reset + constant (batch copied in)", () => s.InputCopied()),
+                ("GEMM x·W1 (b×784·784×128)", () => Gemm.Multiply<float>(false, false, b, 128, 784, s.X, s.W1, s.H, false)),
+                ("GEMM h·W2 (b×128·128×10)", () => Gemm.Multiply<float>(false, false, b, 10, 128, s.H, s.W2, s.Z, false)),
+                ("GEMM dW2 = hᵀ·dz (128×b·b×10)", () => Gemm.Multiply<float>(true, false, 128, 10, b, s.H, s.Z, s.DW2, false)),
+                ("GEMM dh = dz·W2ᵀ (b×10·10×128)", () => Gemm.Multiply<float>(false, true, b, 128, 10, s.Z, s.W2, s.H2, false)),
+                ("GEMM dW1 = xᵀ·dh (784×b·b×128)", () => Gemm.Multiply<float>(true, false, 784, 128, b, s.X, s.H2, s.DW1, false)),
+                ("sigmoid forward (b×128)", () => sigmoid.Forward(s.H, s.H2)),
+                ("sigmoid backward (b×128)", () => sigmoid.Backward(s.H, s.H2, s.H, s.H3)),
+            };
+            var times = TimeInterleaved(rows.Select(r => r.Run).ToArray());
+            for (int i = 0; i < rows.Length; i++)
+                output.WriteLine($"{batch,5} {rows[i].Name,-34} {times[i].Wall,9:0.00} {times[i].Cpu,9:0.00}");
         }
+    }
+
+    /// <summary>
+    /// Median µs per call of each action: rounds of ~1 ms blocks, one block of every action per round,
+    /// so a load that changes during the run weighs on all rows alike; wall and thread CPU time.
+    /// </summary>
+    public static (double Wall, double Cpu)[] TimeInterleaved(Action[] actions, double seconds = 3)
+    {
+        var reps = new int[actions.Length];
+        for (int i = 0; i < actions.Length; i++)
+        {
+            reps[i] = 1;
+            while (true)
+            {
+                long t0 = Stopwatch.GetTimestamp();
+                for (int r = 0; r < reps[i]; r++) actions[i]();
+                if (Stopwatch.GetElapsedTime(t0).TotalMilliseconds >= 1) break;
+                reps[i] *= 2;
+            }
+        }
+        var wall = actions.Select(_ => new List<double>()).ToArray();
+        var cpu = actions.Select(_ => new List<double>()).ToArray();
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed.TotalSeconds < seconds || wall[0].Count < 5)
+            for (int i = 0; i < actions.Length; i++)
+            {
+                long t0 = Stopwatch.GetTimestamp();
+                double c0 = ThreadCpuSeconds();
+                for (int r = 0; r < reps[i]; r++) actions[i]();
+                cpu[i].Add((ThreadCpuSeconds() - c0) * 1e6 / reps[i]);
+                wall[i].Add(Stopwatch.GetElapsedTime(t0).TotalMicroseconds / reps[i]);
+            }
+        return wall.Select((w, i) => (Median(w), Median(cpu[i]))).ToArray();
+    }
+
+    static double Median(List<double> values)
+    {
+        values.Sort();
+        return values[values.Count / 2];
     }
 
     sealed class Setup

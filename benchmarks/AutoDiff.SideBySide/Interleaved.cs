@@ -7,7 +7,8 @@ using TorchSharp;
 namespace AutoDiff.SideBySide;
 
 /// <summary>One configuration's steady-state result: per-step medians and the median of the per-round ratios.</summary>
-public sealed record SteadyResult(int Batch, int Threads, double TorchUs, double AutoDiffUs, double Ratio, double RatioP25, double RatioP75, int Rounds, int StepsPerBlock);
+public sealed record SteadyResult(int Batch, int Threads, double TorchUs, double AutoDiffUs, double Ratio, double RatioP25, double RatioP75, int Rounds, int StepsPerBlock,
+    double TorchCpuUs, double AutoDiffCpuUs, double CpuRatio);
 
 /// <summary>
 /// Steady state, one process: for each thread count and batch, both libraries train from the same
@@ -32,7 +33,7 @@ public static class Interleaved
             foreach (int batch in o.Batches)
             {
                 var r = Measure(batch, threads, o.Seconds, o.GapMs);
-                output.WriteLine($"  batch {batch,4}, {threads} thread(s): TorchSharp {r.TorchUs,9:0.0} µs, AutoDiff {r.AutoDiffUs,9:0.0} µs, ratio {r.Ratio:0.000} ({r.RatioP25:0.000}–{r.RatioP75:0.000}, {r.Rounds} rounds of {r.StepsPerBlock})");
+                output.WriteLine($"  batch {batch,4}, {threads} thread(s): TorchSharp {r.TorchUs,9:0.0} µs, AutoDiff {r.AutoDiffUs,9:0.0} µs, ratio {r.Ratio:0.000} ({r.RatioP25:0.000}–{r.RatioP75:0.000}, {r.Rounds} rounds of {r.StepsPerBlock}); calling thread's CPU {r.TorchCpuUs:0.0} / {r.AutoDiffCpuUs:0.0} µs, ratio {r.CpuRatio:0.000}");
                 results.Add(r);
             }
         return results;
@@ -47,24 +48,31 @@ public static class Interleaved
         using var theirs = new TorchMlp(data, MlpBenchData.LearningRate);
         CheckSameLoss(batch, ours.Step(), theirs.Step());
 
-        double a1 = Block(ours, 3), t1 = Block(theirs, 3);
+        double a1 = Block(ours, 3).Wall, t1 = Block(theirs, 3).Wall;
         int k = Math.Max(1, (int)(BlockMs * 1000 / Math.Max(a1, t1)));
         var ourTimes = new List<double>();
         var theirTimes = new List<double>();
         var ratios = new List<double>();
+        var ourCpu = new List<double>();
+        var theirCpu = new List<double>();
+        var cpuRatios = new List<double>();
         var clock = Stopwatch.StartNew();
         for (int round = 0; clock.Elapsed.TotalSeconds < 2 * seconds || round < 5; round++)
         {
-            double a, t;
+            (double Wall, double Cpu) a, t;
             if (round % 2 == 0) { a = Block(ours, k); Gap(gapMs); t = Block(theirs, k); }
             else { t = Block(theirs, k); Gap(gapMs); a = Block(ours, k); }
             Gap(gapMs);
-            ourTimes.Add(a);
-            theirTimes.Add(t);
-            ratios.Add(a / t);
+            ourTimes.Add(a.Wall);
+            theirTimes.Add(t.Wall);
+            ratios.Add(a.Wall / t.Wall);
+            ourCpu.Add(a.Cpu);
+            theirCpu.Add(t.Cpu);
+            cpuRatios.Add(a.Cpu / t.Cpu);
         }
         return new SteadyResult(batch, threads, Stats.Median(theirTimes), Stats.Median(ourTimes),
-            Stats.Median(ratios), Stats.Quantile(ratios, 0.25), Stats.Quantile(ratios, 0.75), ratios.Count, k);
+            Stats.Median(ratios), Stats.Quantile(ratios, 0.25), Stats.Quantile(ratios, 0.75), ratios.Count, k,
+            Stats.Median(theirCpu), Stats.Median(ourCpu), Stats.Median(cpuRatios));
     }
 
     /// <summary>Both start from the same weights and batch, so their first losses agree (float32 rounding aside).</summary>
@@ -75,21 +83,26 @@ public static class Interleaved
             throw new InvalidOperationException($"Batch {batch}: first losses differ, AutoDiff {ours:R} vs TorchSharp {theirs:R} (relative {rel:E2}); the two steps do not compute the same thing.");
     }
 
-    /// <summary>Mean µs per step over <paramref name="steps"/> consecutive steps.</summary>
+    /// <summary>
+    /// Mean µs per step over <paramref name="steps"/> consecutive steps: wall time, and the calling
+    /// thread's CPU time (all of a step's work at one thread; a busy machine does not inflate it).
+    /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    static double Block(AutoDiffMlp mlp, int steps)
+    static (double Wall, double Cpu) Block(AutoDiffMlp mlp, int steps)
     {
         long start = Stopwatch.GetTimestamp();
+        double cpu = ThreadCpu.Seconds();
         for (int i = 0; i < steps; i++) mlp.Step();
-        return Stopwatch.GetElapsedTime(start).TotalMicroseconds / steps;
+        return (Stopwatch.GetElapsedTime(start).TotalMicroseconds / steps, (ThreadCpu.Seconds() - cpu) * 1e6 / steps);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    static double Block(TorchMlp mlp, int steps)
+    static (double Wall, double Cpu) Block(TorchMlp mlp, int steps)
     {
         long start = Stopwatch.GetTimestamp();
+        double cpu = ThreadCpu.Seconds();
         for (int i = 0; i < steps; i++) mlp.Step();
-        return Stopwatch.GetElapsedTime(start).TotalMicroseconds / steps;
+        return (Stopwatch.GetElapsedTime(start).TotalMicroseconds / steps, (ThreadCpu.Seconds() - cpu) * 1e6 / steps);
     }
 
     static void Gap(int ms)

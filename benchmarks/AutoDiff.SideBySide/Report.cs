@@ -24,10 +24,10 @@ public static class Report
         if (steady is not null)
         {
             w.WriteLine();
-            w.WriteLine("| batch | threads | TorchSharp µs | AutoDiff µs | ratio | ratio p25–p75 | rounds × steps |");
-            w.WriteLine("|---:|---:|---:|---:|---:|---:|---:|");
+            w.WriteLine("| batch | threads | TorchSharp µs | AutoDiff µs | ratio | ratio p25–p75 | rounds × steps | CPU µs (calling thread) | CPU ratio |");
+            w.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
             foreach (var r in steady)
-                w.WriteLine($"| {r.Batch} | {r.Threads} | {r.TorchUs:0.0} | {r.AutoDiffUs:0.0} | **{r.Ratio:0.00}** | {r.RatioP25:0.00}–{r.RatioP75:0.00} | {r.Rounds} × {r.StepsPerBlock} |");
+                w.WriteLine($"| {r.Batch} | {r.Threads} | {r.TorchUs:0.0} | {r.AutoDiffUs:0.0} | **{r.Ratio:0.00}** | {r.RatioP25:0.00}–{r.RatioP75:0.00} | {r.Rounds} × {r.StepsPerBlock} | {r.TorchCpuUs:0.0} / {r.AutoDiffCpuUs:0.0} | {(r.Threads == 1 ? r.CpuRatio.ToString("0.00") : "—")} |");
         }
         if (cold is not null)
         {
