@@ -10,7 +10,12 @@ cd "$(dirname "$0")/.."
 filter="${1:-*}"
 uptime
 if [ -z "${SIDE_BY_SIDE_ONLY:-}" ]; then
-  dotnet run -c Release --project benchmarks/AutoDiff.Benchmarks -- --filter "$filter" --job short
+  dotnet build benchmarks/AutoDiff.Benchmarks -c Release --nologo -v:q
+  bench=benchmarks/AutoDiff.Benchmarks/bin/Release/net10.0/AutoDiff.Benchmarks.dll
+  dotnet "$bench" --peak                              # the FMA peak that GFLOP/s percentages refer to
+  dotnet "$bench" --profile-step 1,32,128,1024 1      # where a training step goes (thread CPU time)
+  dotnet "$bench" --profile-tape                      # the scalar tape, against a minimal tape
+  dotnet "$bench" --filter "$filter" --job short
 fi
 
 # The TorchSharp projects are not part of AutoDiff.sln (libtorch is ~600 MB): build them here.
