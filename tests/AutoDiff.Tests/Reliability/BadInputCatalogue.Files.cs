@@ -72,7 +72,9 @@ public static partial class BadInputCatalogue
         }, "activation 'Tanh' is unknown", "returned null");
         yield return B<ArgumentNullException>(F, "save a null model", () => ModelFile.Save<float>(null!, At("x.admf")), "model");
         yield return B<ArgumentException>(F, "save to an empty path", () => ModelFile.Save(Small(), ""), "path");
-        yield return B<DirectoryNotFoundException>(F, "save into a missing folder", () => ModelFile.Save(Small(), Path.Combine(dir, "no", "such", "m.admf")), "no");
+        yield return B<DirectoryNotFoundException>(F, "save into a missing folder", () => ModelFile.Save(Small(), Path.Combine(dir, "no", "such", "m.admf")), "Cannot save the model to", "the folder", "does not exist");
+        yield return B<IOException>(F, "save onto a folder", () => ModelFile.Save(Small(), dir), "Cannot save the model to", "is a folder");
+        yield return B<IOException>(F, "load a folder", () => ModelFile.Load<float>(dir), "is a folder, not a file");
         yield return B<ArgumentNullException>(F, "load from a null path", () => ModelFile.Load<float>(null!), "path");
 
         var set = SyntheticDigits.Make(4);
@@ -111,6 +113,9 @@ public static partial class BadInputCatalogue
             (["--augment", "maybe"], "--augment must be one of on, off"),
             (["--epochs"], "option --epochs needs a value"),
             (["--bogus", "1"], "unknown option '--bogus'"),
+            (["--bogus"], "unknown option '--bogus'; the options are --task"),
+            (["--activation", "step"], "--activation step cannot be trained by gradient descent"),
+            (["--anomalies", "maybe"], "--anomalies must be one of on, off"),
             (["digits.bin"], "unexpected argument 'digits.bin'"),
         })
             yield return B<DemoUsageException>(C, string.Join(' ', args), () => DemoOptions.Parse(args), says);
