@@ -95,6 +95,20 @@ internal sealed partial class ScalarTape
         return Push(ScalarOp.Unary, value, a, k);
     }
 
+    /// <summary>
+    /// A partial known only as a number (see <see cref="ScalarOp.Opaque"/>): the derivative of node
+    /// <paramref name="origin"/>; <paramref name="reason"/> is the function whose own derivative is missing, if any.
+    /// </summary>
+    public Scalar PushOpaque(double value, int origin, ElementwiseFunction<double>? reason)
+    {
+        int k = constCount;
+        if ((uint)k >= (uint)Consts.Length) GrowConsts();
+        Consts[k] = double.NaN;
+        UnaryFunctions[k] = reason;
+        constCount = k + 1;
+        return Push(ScalarOp.Opaque, value, origin, k);
+    }
+
     /// <summary>An n-ary custom function: its inputs and partials go to the side columns, its B is where they start.</summary>
     public Scalar PushFunction(ReadOnlySpan<Scalar> inputs, double value, ReadOnlySpan<double> partials, string? name)
     {
