@@ -28,6 +28,7 @@ public partial class ReadmeTests
         ["0 1 1 0"],
         ["∂KL/∂z = softmax(z) − d, over N: ["],
         ["swish'(1) = 0.927671", "network gradient check passed"],
+        ["f' = 13.5, f'' = 27, f''' = 36", "H = [402, -400, -400, 200], Hv = [402, -400]", "f = 100, df/da = -400"],
     ];
 
     private static string Root()
