@@ -66,6 +66,20 @@ public class KnownDerivativeTests
     }
 
     [Fact]
+    public void Float32_Hessian_and_Hvp_of_a_sum_of_cubes()
+    {
+        // f = Σ xᵢ³: ∇f = 3x², H = diag(6x); at x = [1, −2, 0.5]: H = diag(6, −12, 3), H·[1, 1, 2] = [6, −12, 6]
+        var x = Tensor.From<float>([1, -2, 0.5f]);
+        Var<float> F(Tape t, Var<float> v) => (v * v * v).Sum();
+        Assert.Equal([3, 12, 0.75f], Derivatives.Gradient(F, x).Data);
+        Assert.Equal([6, 0, 0, 0, -12, 0, 0, 0, 3], Derivatives.Hessian(F, x).Data);
+        Assert.Equal([6, -12, 6], Derivatives.Hvp(F, x, Tensor.From<float>([1, 1, 2])).Data);
+        var multi = Derivatives.Hvp((t, p) => (p[0] * p[0] * p[1]).Sum(), [Tensor.From<float>([2]), Tensor.From<float>([3])], [Tensor.From<float>([1]), Tensor.From<float>([0])]);
+        // f = a²b: H = [[2b, 2a], [2a, 0]] = [[6, 4], [4, 0]]; H·[1, 0] = [6, 4]
+        Assert.Equal([6f, 4f], new[] { multi[0].Item, multi[1].Item });
+    }
+
+    [Fact]
     public void Softmax_Jvp_is_p_times_v_minus_its_mean_under_p()
     {
         // J·v of softmax = p ⊙ (v − ⟨v, p⟩); at x = [0, ln 2, ln 3]: p = [1/6, 2/6, 3/6]
