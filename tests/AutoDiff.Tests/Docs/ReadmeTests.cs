@@ -24,10 +24,11 @@ public partial class ReadmeTests
     [
         ["f = 38.4630, df/dx = 38.4630, df/dy = 23.1790"],
         ["loss = 30", "dL/dw = [2, 4, 6, 8]", "dL/db = [20, -40]"],
-        ["passed: 32 checks", "Ok, passed 100 tests."],
-        ["0 1 1 0"],
-        ["∂KL/∂z = softmax(z) − d, over N: ["],
         ["swish'(1) = 0.927671", "network gradient check passed"],
+        ["0 1 1 0, accuracy 1.00"],
+        ["L2 0.0236, cross-entropy 0.1755 = 0.1755 = 0.1755, soft KL 0.5030, binary 1.5027", "∂CE/∂z = softmax(z) − d, over N: [-0.107, 0.020, 0.088, 0.025, 0.027, -0.052]"],
+        ["validation accuracy 1.00, best loss restored: True"],
+        ["passed: 32 checks", "Ok, passed 100 tests."],
         ["f' = 13.5, f'' = 27, f''' = 36", "H = [402, -400, -400, 200], Hv = [402, -400]", "f = 100, df/da = -400"],
     ];
 
