@@ -96,7 +96,8 @@ public static partial class Derivatives
         public double[] Tangents(double[] v, Scalar[] outputs)
         {
             var s = Tape.Scalars;
-            int mark = s.Count, top = 0;
+            var mark = s.Mark();
+            int top = 0;
             foreach (var o in outputs) top = Math.Max(top, o.Index);
             var seeds = new int[X.Length];
             var dots = new Scalar[X.Length];

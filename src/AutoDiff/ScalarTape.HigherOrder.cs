@@ -69,21 +69,31 @@ internal sealed partial class ScalarTape
             tangents[seeds[k]] = seedTangents[k];
             lo = Math.Min(lo, seeds[k]);
         }
+        var isSeed = ArrayPool<bool>.Shared.Rent(top + 1);
+        Array.Clear(isSeed, 0, top + 1);
+        foreach (int seed in seeds) if (seed <= top) isSeed[seed] = true;
         Span<int> pair = stackalloc int[2];
-        for (int i = lo + 1; i <= top; i++)
+        try
         {
-            if (seeds.Contains(i)) continue;
-            var inputs = InputsOf(i, pair);
-            Scalar sum = default;
-            for (int k = 0; k < inputs.Length; k++)
+            for (int i = lo + 1; i <= top; i++)
             {
-                var dot = tangents[inputs[k]];
-                if (dot.IsDefault) continue;
-                var term = ScalarRules.Partial(this, i, k).Apply(dot);
-                if (!term.IsDefault) sum = sum.IsDefault ? term : sum + term;
+                if (isSeed[i]) continue;
+                var inputs = InputsOf(i, pair);
+                Scalar sum = default;
+                for (int k = 0; k < inputs.Length; k++)
+                {
+                    var dot = tangents[inputs[k]];
+                    if (dot.IsDefault) continue;
+                    var term = ScalarRules.Partial(this, i, k).Apply(dot);
+                    if (!term.IsDefault) sum = sum.IsDefault ? term : sum + term;
+                }
+                tangents[i] = sum;
             }
-            tangents[i] = sum;
+            return tangents;
         }
-        return tangents;
+        finally
+        {
+            ArrayPool<bool>.Shared.Return(isSeed);
+        }
     }
 }

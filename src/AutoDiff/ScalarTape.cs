@@ -57,8 +57,11 @@ internal sealed partial class ScalarTape
         fnCount = 0;
     }
 
-    /// <summary>Forgets the nodes from <paramref name="count"/> on (scratch work of the derivative drivers, whose handles never escape).</summary>
-    public void Truncate(int count) => Count = count;
+    /// <summary>Where the recording is now, to <see cref="Truncate"/> back to.</summary>
+    public (int Nodes, int Consts, int Functions) Mark() => (Count, constCount, fnCount);
+
+    /// <summary>Forgets everything recorded since <paramref name="mark"/> (scratch work of the derivative drivers, whose handles never escape).</summary>
+    public void Truncate((int Nodes, int Consts, int Functions) mark) => (Count, constCount, fnCount) = mark;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Scalar Push(ScalarOp op, double value, int a, int b)

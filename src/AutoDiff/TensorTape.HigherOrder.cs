@@ -103,13 +103,16 @@ internal sealed partial class TensorTape<T>
             tangents[seeds[k]] = seedTangents[k];
             lo = Math.Min(lo, seeds[k]);
         }
+        var isSeed = ArrayPool<bool>.Shared.Rent(top + 1);
+        Array.Clear(isSeed, 0, top + 1);
+        foreach (int seed in seeds) if (seed <= top) isSeed[seed] = true;
         Var<T>[] small = ArrayPool<Var<T>>.Shared.Rent(2);
         Span<int> pair = stackalloc int[2];
         try
         {
             for (int i = lo + 1; i <= top; i++)
             {
-                if (seeds.Contains(i)) continue;
+                if (isSeed[i]) continue;
                 var inputs = GradInputs(i, pair);
                 if (inputs.IsEmpty) continue;
                 Var<T>[] dots = inputs.Length > 2 ? ArrayPool<Var<T>>.Shared.Rent(inputs.Length) : small;
@@ -133,6 +136,7 @@ internal sealed partial class TensorTape<T>
         finally
         {
             ArrayPool<Var<T>>.Shared.Return(small, clearArray: true);
+            ArrayPool<bool>.Shared.Return(isSeed);
         }
     }
 }
