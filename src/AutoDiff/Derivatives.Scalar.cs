@@ -97,8 +97,6 @@ public static partial class Derivatives
         {
             var s = Tape.Scalars;
             var mark = s.Mark();
-            int top = 0;
-            foreach (var o in outputs) top = Math.Max(top, o.Index);
             var seeds = new int[X.Length];
             var dots = new Scalar[X.Length];
             for (int k = 0; k < X.Length; k++)
@@ -106,7 +104,7 @@ public static partial class Derivatives
                 seeds[k] = X[k].Index;
                 dots[k] = Tape.Constant(v[k]);
             }
-            var tangents = s.PushTangents(seeds, dots, top);
+            var tangents = s.PushTangents(seeds, dots, outputs.Select(o => o.Index).ToArray());
             try
             {
                 var result = new double[outputs.Length];

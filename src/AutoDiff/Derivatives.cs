@@ -231,7 +231,7 @@ public static partial class Derivatives
         public Tensor<T>[] Tangents(Tensor<T>[] v, int[] nodes)
         {
             var t = Tape.Tensors<T>();
-            int mark = t.Count, top = nodes.Max();
+            int mark = t.Count;
             var seeds = new int[Xs.Length];
             var dots = new Var<T>[Xs.Length];
             for (int k = 0; k < Xs.Length; k++)
@@ -239,7 +239,7 @@ public static partial class Derivatives
                 seeds[k] = Xs[k].Index;
                 dots[k] = Tape.Constant(v[k]);
             }
-            var tangents = t.PushTangents(seeds, dots, top);
+            var tangents = t.PushTangents(seeds, dots, nodes);
             try
             {
                 var result = new Tensor<T>[nodes.Length];

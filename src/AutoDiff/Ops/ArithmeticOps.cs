@@ -124,6 +124,11 @@ internal sealed class BinaryRule<T, TOp> : TensorRule<T> where T : IFloatingPoin
     {
         if (TOp.Op == TensorOp.Mul && t.Nodes[self].A == t.Nodes[self].B)
             return ArithmeticOps.Unary<T, ScaleOp<T>>(tangents[0] * t.VarOf(t.Nodes[self].A), T.CreateTruncating(2)); // x·x: 2xẋ
+        if (!tangents[0].IsDefault && !tangents[1].IsDefault && TOp.PartialA == new Partial() && TOp.PartialB is { Times: Factor.One, Over: Factor.One })
+        {
+            var (da, db) = (tangents[0], tangents[1]); // a ± b: ẏ = ȧ ± ḃ in one pass
+            return ReductionOps.BroadcastTo(TOp.PartialB.Negate ? da - db : da + db, t.ShapeOf(self));
+        }
         Var<T> sum = default;
         if (!tangents[0].IsDefault) sum = PartialRules.Jvp(t, self, TOp.PartialA, tangents[0]);
         if (!tangents[1].IsDefault)
