@@ -23,7 +23,16 @@ internal sealed class ActivationDerivation
         Kernels = Enumerable.Range(0, 3).Select(Kernel).ToArray();
         WithoutExpression = roots.Select(r => ExpressionWriter.WithoutExpression(Graph, r)).ToArray();
         HasCalls = Graph.ToArray().Any(n => n.Op == Op.Call);
+        Partials = model.Extras.Where(HasPartial).Select(e => (e, Differentiator.Derive(Graph, roots[0], e.Name))).ToArray();
     }
+
+    /// <summary>
+    /// A floating extra parameter gets ∂f/∂p, unless it reaches a call to another activation in a later
+    /// argument (the chain rule through a callee goes through its first argument only).
+    /// </summary>
+    private bool HasPartial(ExtraParameter e)
+        => (e.IsElement || e.Type is "double" or "float")
+           && !Graph.ToArray().Any(n => n.Op == Op.Call && n.Args.Skip(1).Any(arg => Graph.Mentions(arg, e.Name)));
 
     public static ActivationDerivation Derive(ActivationModel model) => new(model);
 
@@ -42,6 +51,9 @@ internal sealed class ActivationDerivation
 
     /// <summary>Per order, the first operation with no <c>ExpressionOp</c> (so <c>Describe</c> returns null), or null.</summary>
     public IReadOnlyList<string?> WithoutExpression { get; }
+
+    /// <summary>∂f/∂p for each floating extra parameter p (ELU's α, a swish β), for layers that learn p.</summary>
+    public IReadOnlyList<(ExtraParameter Parameter, int Root)> Partials { get; }
 
     /// <summary>Whether f calls another <c>[Differentiable]</c> method (a description may then be null at run time).</summary>
     public bool HasCalls { get; }

@@ -66,6 +66,11 @@ internal sealed partial class ActivationEmitter : CodeWriter
             ScalarMethod(order);
             Line();
         }
+        foreach (var (parameter, root) in derived.Partials)
+        {
+            PartialMethod(parameter, root);
+            Line();
+        }
         ScalarExtension();
         Line();
         VarExtension();
@@ -112,6 +117,19 @@ internal sealed partial class ActivationEmitter : CodeWriter
         Body(g, derived.Roots[order], ScalarDialect(m.ParameterName, name => name), derived.Hints, reserved);
         Close();
     }
+
+    /// <summary><c>&lt;Name&gt;Partial&lt;Param&gt;</c>: ∂f/∂p at (x, p), for a layer that learns p.</summary>
+    private void PartialMethod(ExtraParameter parameter, int root)
+    {
+        Line($"/// <summary>The partial derivative ∂{m.MethodName}/∂{parameter.Name} of <c>{m.MethodName}</c> at ({m.ParameterName}{ExtraArguments}), for layers that learn {parameter.Name}; written by the AutoDiff generator.</summary>");
+        Open($"{m.Accessibility} static {Element} {PartialName(m.MethodName, parameter.Name)}{TypeArgs}({Element} {m.ParameterName}{ExtraDeclarations()}){Constraint}");
+        Body(g, root, ScalarDialect(m.ParameterName, name => name), derived.Hints, reserved);
+        Close();
+    }
+
+    /// <summary>Swish, beta → SwishPartialBeta.</summary>
+    internal static string PartialName(string method, string parameter)
+        => method + "Partial" + char.ToUpperInvariant(parameter[0]) + parameter.Substring(1);
 
     private void ScalarExtension()
     {

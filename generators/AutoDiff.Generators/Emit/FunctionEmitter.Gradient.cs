@@ -12,6 +12,7 @@ internal sealed partial class FunctionEmitter
     private readonly HashSet<string> adjoints = new();
     private readonly Dictionary<string, string> checkpointStacks = new();
     private readonly Dictionary<string, string> storedStacks = new();
+    private Statement? fusedLoop;
     private readonly Dictionary<Statement, Dictionary<string, string>> savedLocals = new(ReferenceComparer<Statement>.Instance);
 
     /// <summary>
@@ -33,6 +34,10 @@ internal sealed partial class FunctionEmitter
         foreach (var p in adjointSpans)
             foreach (var read in m.Parameters.Where(q => q.IsSpan))
                 Line($"if ({a.Adjoint(p.Name)}.Overlaps({read.Name})) throw new ArgumentException(\"{a.Adjoint(p.Name)} overlaps {read.Name}: the gradient is written while {read.Name} is read, so they must not share memory.\", nameof({a.Adjoint(p.Name)}));");
+        // cleared before the forward sweep, not between the sweeps: a call there would make the JIT keep
+        // the forward loop's accumulators in memory (every xmm register is caller-saved)
+        foreach (var p in adjointSpans) Line($"{a.Adjoint(p.Name)}.Clear();");
+        fusedLoop = FusedCandidate();
         Stacks();
 
         var top = r.Top;
@@ -59,6 +64,7 @@ internal sealed partial class FunctionEmitter
         {
             foreach (var s in statements)
             {
+                if (ReferenceEquals(s, fusedLoop)) continue;
                 if (s.Kind == StatementKind.For)
                 {
                     var info = r[s];
@@ -85,6 +91,8 @@ internal sealed partial class FunctionEmitter
         var last = statements[statements.Count - 1];
         var body = statements.Take(statements.Count - 1).ToList();
         var scope = new List<string>();
+        var fused = isTop ? fusedLoop : null;
+        if (fused is not null) body.RemoveAt(body.Count - 1);
         foreach (var s in body) Forward(s, block, isTop);
         if (last.Kind == StatementKind.Return)
         {
@@ -94,6 +102,7 @@ internal sealed partial class FunctionEmitter
                 ReverseSweepStarts(isTop);
                 if (info.Partials.Count > 0) Line($"// {last.Source}");
                 Contributions(info.Partials, -1, body, scope);
+                if (fused is not null) FusedLoop(fused, block.Statements, scope);
             }
             else
             {
@@ -126,7 +135,6 @@ internal sealed partial class FunctionEmitter
     {
         if (!isTop) return;
         Line("// reverse sweep: adjoints from the result back to the parameters");
-        foreach (var p in Differentiated.Where(p => p.IsSpan)) Line($"{a.Adjoint(p.Name)}.Clear();");
     }
 
     // the value local is declared before the tail if (when there is one), so branches assign it

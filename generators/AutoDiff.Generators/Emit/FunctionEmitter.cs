@@ -23,14 +23,17 @@ internal sealed partial class FunctionEmitter : CodeWriter
         d = new Dialect(model.Kind, model.ElementType, 0, Spell);
     }
 
-    /// <summary>The Gradient and Tangent members, indented for the class body.</summary>
+    /// <summary>The Gradient, Tangent and (double or generic) OnTape members, indented for the class body.</summary>
     public static string Members(FunctionModel model)
     {
         var gradient = new FunctionEmitter(model);
         gradient.Gradient();
         var tangent = new FunctionEmitter(model);
         tangent.Tangent();
-        return gradient.Text + "\n" + tangent.Text;
+        var onTape = new FunctionEmitter(model);
+        if (!onTape.HasOnTape) return gradient.Text + "\n" + tangent.Text;
+        onTape.OnTape();
+        return gradient.Text + "\n" + tangent.Text + "\n" + onTape.Text;
     }
 
     private bool IsGeneric => m.Kind == ElementKind.Generic;

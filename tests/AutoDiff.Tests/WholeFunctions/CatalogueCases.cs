@@ -41,7 +41,7 @@ public static class CatalogueCases
     // constant data of the losses
     private static readonly double[] LogisticX = Data(18, 1, -1.5, 1.5);
     private static readonly double[] LogisticY = [1, 0, 0, 1, 1, 0];
-    private static readonly double[] MlpInput = [0.5, -1.25, 2.0];
+    internal static readonly double[] MlpInput = [0.5, -1.25, 2.0];
     private static readonly double[] HuberY = Data(5, 2, -2, 2);
     private static readonly double[] Gaussian = Data(8, 3, -1, 3);
     private static readonly double[] Times = Data(7, 4, 0, 3);
