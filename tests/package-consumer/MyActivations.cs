@@ -7,6 +7,10 @@ public static partial class MyActivations
     /// <summary>Swish, exactly as in the issue.</summary>
     [Differentiable]
     public static double Swish(double x) => x / (1 + Math.Exp(-x));
+
+    /// <summary>Swish with a learnable β: the generator writes ∂/∂β as LearnedSwishPartialBeta.</summary>
+    [Differentiable]
+    public static double LearnedSwish(double x, double beta) => x / (1 + Math.Exp(-beta * x));
 }
 
 /// <summary>Whole functions, as in the issue: the generator writes their Gradient and Tangent.</summary>
