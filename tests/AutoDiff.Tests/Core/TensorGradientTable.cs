@@ -73,6 +73,7 @@ public class TensorGradientTable
         new("diamond: x·x + exp(x)·x", Same(1, R), (t, x) => x[0] * x[0] + x[0].Exp() * x[0]),
         new("dense layer: relu(xW + b)", Of(Domain.AwayFrom(0.02, -2, 2, 0), (m, k, n) => [new(m, k), new(k, n), new(n)]),
             (t, x) => Var.Max(x[0].MatMul(x[1]) + x[2], 0.0), new GradCheckOptions { AbsoluteTolerance = 1e-4 }),
+        .. TensorOpsTable.Rows,
     ];
 
     public static TheoryData<string> Names() => new(Rows.Select(r => r.Name));
