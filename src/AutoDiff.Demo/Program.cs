@@ -2,6 +2,7 @@ using System.Diagnostics;
 using AutoDiff;
 using AutoDiff.Demo;
 using AutoDiff.Nn;
+using AutoDiff.Onnx;
 using Spectre.Console;
 
 // The digits demo: the lecture's two questions learnt from real MNIST digits.
@@ -67,8 +68,11 @@ try
         TrainingPlot.Save(plot, $"AutoDiff: {trainer.Question} ({trainer.Name}, MLP on MNIST digits)", trainer.History);
         string model = Path.Combine(options.OutputDirectory, $"digits-{trainer.Name}.admf");
         ModelFile.Save(trainer.Model, model);
+        string onnx = Path.Combine(options.OutputDirectory, $"digits-{trainer.Name}.onnx"); // for ONNX Runtime and other ONNX tools
+        OnnxModel.Export(trainer.Model, onnx);
         written.Add(plot);
         written.Add(model);
+        written.Add(onnx);
     }
     AnsiConsole.Write(summary);
 
@@ -107,7 +111,7 @@ catch (DemoUsageException e)
     Console.Error.WriteLine("Run with --help to see the options.");
     return 2;
 }
-catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or InvalidOperationException or ArgumentException or ArithmeticException)
+catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or InvalidOperationException or ArgumentException or ArithmeticException or NotSupportedException)
 {
     Console.Error.WriteLine($"error: {e.Message}");
     return 1;
