@@ -83,6 +83,8 @@ public class TensorOpsValueTests
         tape.Backward(y, T([1, 2, 3, 4, 5, 6], 2, 3));
         Assert.Equal([1.0, 2, 3], a.Grad.ToArray());   // row 0 picks a
         Assert.Equal([0.0, 15], b.Grad.ToArray());     // row 1 picks b: 4 + 5 + 6
+        var picked = Var.Where(tape.Constant(Tensor.Scalar(0.0)), a, b);  // a rank-0 condition picks b everywhere
+        Assert.Equal([10.0, 10, 10, 20, 20, 20], picked.Value.ToArray());
     }
 
     [Fact]
@@ -110,6 +112,14 @@ public class TensorOpsValueTests
         Assert.Equal([9.0, 12, 15], tape.Constant(T([1, 2], 2)).MatMul(m).Value.ToArray()); // [2]·[2,3] → [3]
         Assert.Equal(new Shape(2, 2), tape.Constant(Rand(2, 2, 3)).MatMul(u).Shape);      // [2,2,3]·[3] → [2,2]
         Assert.Equal(new Shape(4, 5), u.MatMul(tape.Constant(Rand(4, 3, 5))).Shape);      // [3]·[4,3,5] → [4,5]
+
+        // empty operands: an empty inner dimension sums nothing (zeros), an empty batch gives an empty result
+        var empty = tape.Track(Tensor.Zeros<double>(2, 0)).MatMul(tape.Track(Tensor.Zeros<double>(0, 3)));
+        Assert.Equal(new double[6], empty.Value.ToArray());
+        Assert.Equal(0, tape.Constant(Tensor.Zeros<double>(0)).MatMul(tape.Constant(Tensor.Zeros<double>(0))).Item);
+        var noBatch = tape.Track(Tensor.Zeros<double>(0, 2, 3)).MatMul(tape.Track(Rand(4, 1, 3, 2)));
+        Assert.Equal(new Shape(4, 0, 2, 2), noBatch.Shape);
+        tape.Backward(empty.Sum() + noBatch.Sum());
 
         static void Check(Tensor<double> a, Tensor<double> b, int[] dims, Func<int, int, (int A, int B)> source)
         {
