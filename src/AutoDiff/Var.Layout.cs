@@ -23,13 +23,20 @@ public readonly partial struct Var<T>
     public Var<T> Transpose(int axis0, int axis1)
     {
         var s = Shape;
-        int a0 = s.NormalizeAxis(axis0), a1 = s.NormalizeAxis(axis1);
+        int a0 = Axis(s, axis0, nameof(axis0)), a1 = Axis(s, axis1, nameof(axis1));
         if (a0 == a1) return this;
         if (Math.Min(a0, a1) == s.Rank - 2 && Math.Max(a0, a1) == s.Rank - 1) return Transpose();
         Span<int> axes = stackalloc int[s.Rank];
         for (int k = 0; k < axes.Length; k++) axes[k] = k;
         (axes[a0], axes[a1]) = (a1, a0);
         return Permute(axes);
+
+        static int Axis(Shape s, int axis, string name)
+        {
+            int r = axis < 0 ? axis + s.Rank : axis;
+            return (uint)r < (uint)s.Rank ? r
+                : throw new ArgumentOutOfRangeException(name, $"Transpose: axis {axis} is out of range for shape {s} (rank {s.Rank}).");
+        }
     }
 
     /// <summary>

@@ -65,7 +65,7 @@ public static partial class BadInputCatalogue
         yield return B<ArgumentException>(T, "permute with two axes for rank 3", () => { var t = new Tape(); V(t, 2, 3, 4).Permute(1, 0); }, "needs 3 axes", "[1, 0]");
         yield return B<ArgumentException>(T, "permute with a repeated axis", () => { var t = new Tape(); V(t, 2, 3, 4).Permute(0, -3, 1); }, "appears twice");
         yield return B<ArgumentOutOfRangeException>(T, "permute with axis 3 of rank 3", () => { var t = new Tape(); V(t, 2, 3, 4).Permute(0, 1, 3); }, "axis 3 at position 2");
-        yield return B<ArgumentOutOfRangeException>(T, "transpose of axes 0 and 3 of rank 3", () => { var t = new Tape(); V(t, 2, 3, 4).Transpose(0, 3); }, "Axis 3", "[2, 3, 4]");
+        yield return B<ArgumentOutOfRangeException>(T, "transpose of axes 0 and 3 of rank 3", () => { var t = new Tape(); V(t, 2, 3, 4).Transpose(0, 3); }, "axis 3", "[2, 3, 4]", "axis1");
         yield return B<ArgumentException>(T, "sum over no axes", () => { var t = new Tape(); V(t, 2, 3).Sum([]); }, "empty list of axes");
         yield return B<ArgumentException>(T, "sum over axes 0 and −2 of a matrix", () => { var t = new Tape(); V(t, 2, 3).Sum([0, -2]); }, "axis -2 appears twice");
         yield return B<ArgumentOutOfRangeException>(T, "mean over axes 0 and 2 of a matrix", () => { var t = new Tape(); V(t, 2, 3).Mean([0, 2]); }, "axis 2 at position 1", "[2, 3]");
