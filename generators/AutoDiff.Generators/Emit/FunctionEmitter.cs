@@ -238,6 +238,11 @@ internal sealed partial class FunctionEmitter : CodeWriter
         {
             switch (s.Kind)
             {
+                case StatementKind.Declare or StatementKind.Assign when s.Type == LocalType.Element && !PrimalNeeded(s.Name) && !a.IsActive(s.Name):
+                    break;
+                case StatementKind.Declare when s.Type == LocalType.Element && a.IsActive(s.Name) && !PrimalNeeded(s.Name):
+                    Line(s.Value < 0 ? $"{E} {a.Tangent(s.Name)};" : $"{E} {a.Tangent(s.Name)} = {Expression(a.TangentOf(s.Value))};");
+                    break;
                 case StatementKind.Declare when s.Type == LocalType.Element && a.IsActive(s.Name):
                     {
                         string t = a.Tangent(s.Name);
@@ -266,11 +271,13 @@ internal sealed partial class FunctionEmitter : CodeWriter
                             var (op, increment) = g[dv] is { Op: Op.Add } sum && (sum.A == tv || sum.B == tv) ? ("+=", sum.A == tv ? sum.B : sum.A)
                                 : g[dv] is { Op: Op.Sub } difference && difference.A == tv ? ("-=", difference.B)
                                 : ("=", dv);
-                            var (shared, results) = Write(new[] { increment, s.Value });
+                            bool needed = PrimalNeeded(s.Name);
+                            var (shared, results) = Write(needed ? new[] { increment, s.Value } : new[] { increment });
                             Lines(shared);
                             if (!(op == "=" && results[0] == t)) Line($"{t} {op} {results[0]};");
-                            Line($"{s.Name} {Operator(s.Assign)} {results[1]};");
+                            if (needed) Line($"{s.Name} {Operator(s.Assign)} {results[1]};");
                         }
+                        else if (!PrimalNeeded(s.Name)) Line($"{t} = {Expression(dv)};");
                         else
                         {
                             Line($"{s.Name} = {Expression(s.Value)};");
