@@ -31,6 +31,7 @@ if [ -z "${SIDE_BY_SIDE_ONLY:-}" ]; then
   torch=benchmarks/AutoDiff.Benchmarks.Torch/bin/Release/net10.0/AutoDiff.Benchmarks.Torch.dll
   dotnet "$torch" --check
   dotnet "$torch" --check-hvp       # both libraries' Hessian-vector products agree before they are timed
+  dotnet "$torch" --interleaved-hvp 30   # Hvp side by side in interleaved rounds
   dotnet "$torch" --filter "$filter" --job short
 fi
 uptime
