@@ -15,6 +15,7 @@ if [ -z "${SIDE_BY_SIDE_ONLY:-}" ]; then
   dotnet "$bench" --peak                              # the FMA peak that GFLOP/s percentages refer to
   dotnet "$bench" --profile-step 1,32,128,1024 1      # where a training step goes (thread CPU time)
   dotnet "$bench" --profile-tape                      # the scalar tape, against a minimal tape
+  dotnet "$bench" --profile-higher                    # Hvp/Gradient and Jvp/Forward, interleaved (thread CPU time)
   dotnet "$bench" --filter "$filter" --job short
 fi
 
@@ -29,6 +30,8 @@ if [ -z "${SIDE_BY_SIDE_ONLY:-}" ]; then
   dotnet build benchmarks/AutoDiff.Benchmarks.Torch -c Release --nologo -v:q
   torch=benchmarks/AutoDiff.Benchmarks.Torch/bin/Release/net10.0/AutoDiff.Benchmarks.Torch.dll
   dotnet "$torch" --check
+  dotnet "$torch" --check-hvp       # both libraries' Hessian-vector products agree before they are timed
+  dotnet "$torch" --interleaved-hvp 30   # Hvp side by side in interleaved rounds
   dotnet "$torch" --filter "$filter" --job short
 fi
 uptime
