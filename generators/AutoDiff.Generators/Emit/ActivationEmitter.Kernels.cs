@@ -20,8 +20,10 @@ internal sealed partial class ActivationEmitter
         Open($"private readonly struct {type}{TypeArgs} : {iface}<{Element}>{Constraint}");
         Fields(type);
         if (m.Extras.Length > 0) Line();
+        Line(Inline);
         Line($"public {Element} Forward({Element} x) => {Member(order)}(x{FieldArguments});");
         Line();
+        Line(Inline);
         Open($"public {Element} Derivative({Element} x, {Element} y)");
         Body(k, kernel.Derivative, ScalarDialect("x", FieldRef), kernel.Hints, taken);
         Close();
@@ -58,10 +60,15 @@ internal sealed partial class ActivationEmitter
         Close();
     }
 
+    // Kernel methods are inlined into the span drivers (ActivationKernels), which skip tier 0: a kernel left
+    // as a call would run its own tier-0 code for every vector until it is rejitted.
+    private const string Inline = "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]";
+
     private void Dispatch(int width, string method, string parameters, string asSingle, string asDouble)
     {
         string v = $"Vector{width}<{T}>";
         string args = method == "Forward" ? $"{v} x" : $"{v} x, {v} y";
+        Line(Inline);
         Line($"public {v} {method}({args})");
         Line($"    => typeof({T}) == typeof(float) ? {method}Single({asSingle}).As<float, {T}>()");
         Line($"    : typeof({T}) == typeof(double) ? {method}Double({asDouble}).As<double, {T}>()");
@@ -77,6 +84,7 @@ internal sealed partial class ActivationEmitter
             string scalar = e.Type == element ? field : IsGeneric && e.IsElement ? $"{element}.CreateTruncating({field})" : $"({element}){field}";
             return $"Vector{width}.Create({scalar})";
         }
+        Line(Inline);
         Open(signature);
         Body(kernel.Graph, root, new Dialect(kind, element, width, name => name == m.ParameterName ? "x" : Constant(name)), kernel.Hints, taken);
         Close();
