@@ -32,7 +32,7 @@ public class DerivativePropertyTests
     private static bool Close(double actual, double expected) => Math.Abs(actual - expected) <= Tolerance * Math.Max(1, Math.Abs(expected));
 
     [Property(MaxTest = 2000)]
-    public Property FirstDerivativeMatchesCentralDifference() =>
+    public Property First_derivative_matches_central_difference() =>
         Prop.ForAll(Points(), p =>
         {
             double d = p.Case.D(p.X), fd = CentralDifference(p.Case.F, p.X);
@@ -40,7 +40,7 @@ public class DerivativePropertyTests
         });
 
     [Property(MaxTest = 2000)]
-    public Property SecondDerivativeMatchesCentralDifferenceOfFirst() =>
+    public Property Second_derivative_matches_central_difference_of_first() =>
         Prop.ForAll(Points(), p =>
         {
             double d2 = p.Case.D2(p.X), fd = CentralDifference(p.Case.D, p.X);
@@ -53,19 +53,19 @@ public class DerivativePropertyTests
     private static double Sigma(double z) => z >= 0 ? 1 / (1 + Math.Exp(-z)) : Math.Exp(z) / (1 + Math.Exp(z));
 
     [Property(MaxTest = 1000)]
-    public Property SigmoidDerivativeIsSigmaTimesOneMinusSigma() =>
+    public Property Sigmoid_derivative_is_sigma_times_one_minus_sigma() =>
         Prop.ForAll(Wide(), z => Math.Abs(Act.SigmoidDerivative(z) - Sigma(z) * (1 - Sigma(z))) <= 1e-15);
 
     [Property(MaxTest = 1000)]
-    public Property TanhDerivativeIsOneMinusTanhSquared() =>
+    public Property Tanh_derivative_is_one_minus_tanh_squared() =>
         Prop.ForAll(Wide(), z => Math.Abs(Act.TanhDerivative(z) - (1 - Math.Tanh(z) * Math.Tanh(z))) <= 1e-15);
 
     [Property(MaxTest = 1000)]
-    public Property SoftplusDerivativeIsSigma() =>
+    public Property Softplus_derivative_is_sigma() =>
         Prop.ForAll(Wide(), z => Math.Abs(Act.SoftplusDerivative(z) - Sigma(z)) <= 2e-16 * Math.Max(1, Sigma(z)) * 4);
 
     [Property(MaxTest = 500)]
-    public Property FloatSignatureAgreesWithDouble() =>
+    public Property Float_signature_agrees_with_double() =>
         Prop.ForAll(Gen.Choose(-2000, 2000).Select(k => k / 100f).ToArbitrary(), x =>
             Math.Abs(CustomActivations.SwishFDerivative(x) - CustomActivations.SwishDerivative(x)) <= 1e-5
             && Math.Abs(CustomActivations.SwishFSecondDerivative(x) - CustomActivations.SwishSecondDerivative(x)) <= 1e-5);

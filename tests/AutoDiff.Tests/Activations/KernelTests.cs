@@ -93,14 +93,14 @@ public class KernelTests
 
     [Theory]
     [MemberData(nameof(FloatNames))]
-    public void FloatKernelsMatchScalarOnEveryLength(string name) => CheckAllLengths(Cases<float>().Single(c => c.Name == name));
+    public void Float_kernels_match_scalar_on_every_length(string name) => CheckAllLengths(Cases<float>().Single(c => c.Name == name));
 
     [Theory]
     [MemberData(nameof(FloatNames))]
-    public void DoubleKernelsMatchScalarOnEveryLength(string name) => CheckAllLengths(Cases<double>().Single(c => c.Name == name));
+    public void Double_kernels_match_scalar_on_every_length(string name) => CheckAllLengths(Cases<double>().Single(c => c.Name == name));
 
     [Fact]
-    public void HalfFallsBackToScalarLoop()
+    public void Half_falls_back_to_scalar_loop()
     {
         var x = new[] { (Half)(-2), (Half)0, (Half)1.5 };
         var y = new Half[3];
@@ -109,7 +109,7 @@ public class KernelTests
     }
 
     [Fact]
-    public void ScalarOnlyKernelRunsOverSpans()
+    public void Scalar_only_kernel_runs_over_spans()
     {
         double[] x = [-3, -0.5, 0, 0.5, 3];
         var y = new double[5];
@@ -124,7 +124,7 @@ public class KernelTests
     }
 
     [Fact]
-    public void MismatchedLengthsThrow()
+    public void Mismatched_lengths_throw()
     {
         var f = Act.SigmoidFunction<float>();
         Assert.Throws<ArgumentException>(() => f.Forward(new float[4], new float[3]));
@@ -132,7 +132,7 @@ public class KernelTests
     }
 
     [Fact]
-    public void VectorTanhMatchesMathTanhRelatively()
+    public void Vector_tanh_matches_math_tanh_relatively()
     {
         foreach (double scale in new[] { 1e-30, 1e-8, 1e-4, 1e-2, 1 })
             for (double v = -20; v <= 20; v += 0.0137)

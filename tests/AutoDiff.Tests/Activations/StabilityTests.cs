@@ -10,7 +10,7 @@ public class StabilityTests
 
     [Theory]
     [MemberData(nameof(Names))]
-    public void NoOverflowOrNaNForLargeInputs(string name)
+    public void No_overflow_or_NaN_for_large_inputs(string name)
     {
         var row = ActivationCases.BuiltIn.Single(c => c.Name == name);
         foreach (double z in new[] { 1e4, -1e4, 800, -800, 710, -710, 89, -89, 1e-300, -1e-300 })
@@ -30,7 +30,7 @@ public class StabilityTests
     }
 
     [Fact]
-    public void ReferenceValues()
+    public void Reference_values()
     {
         // σ(0) = 1/2, σ'(0) = 1/4, softplus(0) = ln 2, tanh(1) = 0.76159415595576489 (Abramowitz & Stegun 4.5)
         Assert.Equal(0.5, Act.Sigmoid(0.0));
@@ -48,7 +48,7 @@ public class StabilityTests
     }
 
     [Fact]
-    public void KinkConventions()
+    public void Kink_conventions()
     {
         // ReLU' (0) = 0 as in PyTorch and Scalar.Relu; BinaryStep(0) = 1 and its derivative is 0 everywhere
         Assert.Equal(0.0, Act.ReluDerivative(0.0));

@@ -7,7 +7,7 @@ namespace AutoDiff.Tests.Activations;
 public class TapeTests
 {
     [Fact]
-    public void ScalarSwishRecordsOneOpWithGeneratedDerivative()
+    public void Scalar_swish_records_one_op_with_generated_derivative()
     {
         var tape = new Tape();
         var x = tape.Variable(0.7);
@@ -20,7 +20,7 @@ public class TapeTests
     }
 
     [Fact]
-    public void ChainRuleThroughScalarActivations()
+    public void Chain_rule_through_scalar_activations()
     {
         var tape = new Tape();
         var x = tape.Variable(0.3);
@@ -32,7 +32,7 @@ public class TapeTests
     }
 
     [Fact]
-    public void GeneratedReluExtensionIsTheOneRelu()
+    public void Generated_relu_extension_is_the_one_relu()
     {
         // x.Relu() is the generated extension (Scalar.Relu is an obsolete alias of it): relu(v) and relu'(v), 0 at the kink as in PyTorch
         var tape = new Tape();
@@ -48,7 +48,7 @@ public class TapeTests
     }
 
     [Fact]
-    public void FloatSignatureWorksOnScalarTape()
+    public void Float_signature_works_on_scalar_tape()
     {
         var tape = new Tape();
         var x = tape.Variable(1.25);
@@ -62,7 +62,7 @@ public class TapeTests
     [InlineData("softplus")]
     [InlineData("elu")]
     [InlineData("leakyrelu")]
-    public void TensorActivationGradientIsGeneratedDerivative(string name)
+    public void Tensor_activation_gradient_is_generated_derivative(string name)
     {
         var row = ActivationCases.BuiltIn.Single(c => c.Name == name);
         float[] data = [-3f, -0.5f, 0.25f, 1f, 4f, -10f, 7.5f, 0.001f, -2f, 2f];
@@ -78,7 +78,7 @@ public class TapeTests
     }
 
     [Fact]
-    public void VarExtensionsOnDoubleAndFloat()
+    public void Var_extensions_on_double_and_float()
     {
         var tape = new Tape();
         var xd = tape.Track(Tensor.From<double>([0.5, -1.5]));
@@ -90,7 +90,7 @@ public class TapeTests
     }
 
     [Fact]
-    public void CustomDoubleActivationOnTensorTape()
+    public void Custom_double_activation_on_tensor_tape()
     {
         var tape = new Tape();
         var x = tape.Track(Tensor.From<double>([0.5, -1.5, 3]));
@@ -99,7 +99,7 @@ public class TapeTests
     }
 
     [Fact]
-    public void FunctionObjectsAreCachedForDefaultsAndNamed()
+    public void Function_objects_are_cached_for_defaults_and_named()
     {
         Assert.Same(Act.SigmoidFunction<float>(), Act.SigmoidFunction<float>());
         Assert.Same(Act.EluFunction<double>(), Act.EluFunction<double>(1.0));
@@ -114,18 +114,18 @@ public class TapeTests
     [InlineData("step", "BinaryStep")]
     [InlineData("BinaryStep", "BinaryStep")]
     [InlineData("LeakyRelu", "LeakyRelu(slope: 0.01)")]
-    public void ByNameIsCaseInsensitive(string name, string expected)
+    public void By_name_is_case_insensitive(string name, string expected)
         => Assert.Equal(expected, Act.ByName<float>(name).Name);
 
     [Fact]
-    public void ByNameCoversEveryListedName()
+    public void By_name_covers_every_listed_name()
     {
         Assert.Equal(8, Act.Names.Count);
         foreach (var name in Act.Names) Assert.NotNull(Act.ByName<double>(name));
     }
 
     [Fact]
-    public void ByNameRejectsUnknownNamesListingTheValidOnes()
+    public void By_name_rejects_unknown_names_listing_the_valid_ones()
     {
         var e = Assert.Throws<ArgumentException>(() => Act.ByName<float>("swishy"));
         Assert.Contains("swishy", e.Message);

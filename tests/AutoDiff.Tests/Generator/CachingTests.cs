@@ -28,7 +28,7 @@ public class CachingTests
     private const string Unrelated = "namespace Consumer; public static class Other { public static int Answer() => 42; }";
 
     [Fact]
-    public void UnrelatedEditIsCached()
+    public void Unrelated_edit_is_cached()
     {
         var compilation = Compile(Swish, Unrelated);
         var driver = Driver().RunGenerators(compilation);
@@ -48,7 +48,7 @@ public class CachingTests
     }
 
     [Fact]
-    public void EditToTheActivationRegenerates()
+    public void Edit_to_the_activation_regenerates()
     {
         var compilation = Compile(Swish, Unrelated);
         var driver = Driver().RunGenerators(compilation);
@@ -60,7 +60,7 @@ public class CachingTests
     }
 
     [Fact]
-    public void ModelHoldsNoSymbolsOrSyntax()
+    public void Model_holds_no_symbols_or_syntax()
     {
         var run = Driver().RunGenerators(Compile(Swish)).GetRunResult();
         foreach (var step in run.Results.Single().TrackedSteps[DerivativeGenerator.ParseStep])

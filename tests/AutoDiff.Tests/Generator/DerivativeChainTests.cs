@@ -61,7 +61,7 @@ public class DerivativeChainTests
     [InlineData("sigmoid")]
     [InlineData("tanh")]
     [InlineData("softplus")]
-    public void ForwardOfEachOrderIsTheClosedForm(string name)
+    public void Forward_of_each_order_is_the_closed_form(string name)
     {
         var chain = Chain(Function<double>(name));
         for (int k = 0; k < 4; k++)
@@ -81,7 +81,7 @@ public class DerivativeChainTests
     [InlineData("sigmoid")]
     [InlineData("tanh")]
     [InlineData("softplus")]
-    public void FloatChainAgreesWithTheClosedForm(string name)
+    public void Float_chain_agrees_with_the_closed_form(string name)
     {
         var chain = Chain(Function<float>(name));
         var x = Points.Select(p => (float)p).ToArray();
@@ -99,7 +99,7 @@ public class DerivativeChainTests
     [InlineData("sigmoid")]
     [InlineData("tanh")]
     [InlineData("softplus")]
-    public void BackwardOfEachOrderAccumulatesTheNextOrder(string name)
+    public void Backward_of_each_order_accumulates_the_next_order(string name)
     {
         var chain = Chain(Function<double>(name));
         var rng = new Random(3);
@@ -121,7 +121,7 @@ public class DerivativeChainTests
     }
 
     [Fact]
-    public void ScalarThirdDerivativesAreTheClosedForms()
+    public void Scalar_third_derivatives_are_the_closed_forms()
     {
         foreach (double z in Points)
         {
@@ -136,7 +136,7 @@ public class DerivativeChainTests
     [InlineData("tanh")]
     [InlineData("softplus")]
     [InlineData("elu(0.5)")]
-    public void TheChainEndsAtTheThirdDerivative(string name)
+    public void The_chain_ends_at_the_third_derivative(string name)
     {
         var chain = Chain(name == "elu(0.5)" ? Act.EluFunction<double>(0.5) : Function<double>(name));
         Assert.Null(chain[3].Derivative);
@@ -168,7 +168,7 @@ public class DerivativeChainTests
 
     [Theory]
     [MemberData(nameof(Differenced))]
-    public void EachOrderIsTheCentralDifferenceOfThePrevious(string name)
+    public void Each_order_is_the_central_difference_of_the_previous(string name)
     {
         var (f, kinks) = Differences[name];
         var chain = Chain(f);
@@ -193,7 +193,7 @@ public class DerivativeChainTests
     }
 
     [Fact]
-    public void ConstantsAreCarriedAlongTheChain()
+    public void Constants_are_carried_along_the_chain()
     {
         var leaky = Chain(Act.LeakyReluFunction<double>(0.2));
         double[] x = [-2.0], y = [0.0];
@@ -207,7 +207,7 @@ public class DerivativeChainTests
     }
 
     [Fact]
-    public void ScalarExtensionCarriesTheFunctionObject()
+    public void Scalar_extension_carries_the_function_object()
     {
         // the generated x.Sigmoid() on the scalar tape records the same value and slope as before
         var tape = new Tape();

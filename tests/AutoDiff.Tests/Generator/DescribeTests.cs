@@ -45,7 +45,7 @@ public class DescribeTests
 
     [Theory]
     [MemberData(nameof(Described))]
-    public void DescriptionEvaluatesToForward(string name, int order)
+    public void Description_evaluates_to_forward(string name, int order)
     {
         var f = Chain(name, order);
         var input = ElementwiseExpression.Input();
@@ -65,7 +65,7 @@ public class DescribeTests
 
     [Theory]
     [MemberData(nameof(Described))]
-    public void SharedValuesAreOneObject(string name, int order)
+    public void Shared_values_are_one_object(string name, int order)
     {
         var description = Chain(name, order).Describe(ElementwiseExpression.Input())!;
         // structurally equal operations (inputs compared by reference) must be the same object
@@ -83,7 +83,7 @@ public class DescribeTests
     }
 
     [Fact]
-    public void SigmoidReusesItsExponential()
+    public void Sigmoid_reuses_its_exponential()
     {
         var description = Act.SigmoidFunction<double>().Describe(ElementwiseExpression.Input())!;
         var exps = Interpreter.PostOrder(description).Where(n => n.Op == ExpressionOp.Exp).ToList();
@@ -91,7 +91,7 @@ public class DescribeTests
     }
 
     [Fact]
-    public void FloatObjectsDescribeTheSameFunction()
+    public void Float_objects_describe_the_same_function()
     {
         var input = ElementwiseExpression.Input();
         var d = Act.SoftplusFunction<float>().Derivative!.Describe(input)!;
@@ -102,7 +102,7 @@ public class DescribeTests
     }
 
     [Fact]
-    public void WithoutAnExpressionOpTheDescriptionIsNull()
+    public void Without_an_expression_op_the_description_is_null()
     {
         Assert.Null(ChainActivations.CubeRootFunction().Describe(ElementwiseExpression.Input()));
         Assert.Null(ChainActivations.CallsCubeRootFunction().Describe(ElementwiseExpression.Input())); // the callee's null goes through
@@ -110,7 +110,7 @@ public class DescribeTests
     }
 
     [Fact]
-    public void DescribeRejectsNull()
+    public void Describe_rejects_null()
         => Assert.Throws<ArgumentNullException>(() => Act.SigmoidFunction<double>().Describe(null!));
 }
 

@@ -46,7 +46,7 @@ public class DiagnosticTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void ReportsIdAtTheOffendingSpan(string id, string source, string span, DiagnosticSeverity severity)
+    public void Reports_id_at_the_offending_span(string id, string source, string span, DiagnosticSeverity severity)
     {
         var (diagnostics, output, _) = Run(source);
         var found = diagnostics.Where(x => x.Id == id).ToList();
@@ -62,7 +62,7 @@ public class DiagnosticTests
     }
 
     [Fact]
-    public void EveryDescriptorIsCoveredAboveOrBelow()
+    public void Every_descriptor_is_covered_above_or_below()
     {
         var covered = Cases().Select(row => (string)row[0]).Append("AD0001").ToHashSet();
         Assert.DoesNotContain("AD0005", DiagnosticDescriptors.All.Select(d => d.Id)); // retired: loops are supported (AD0013, AD0014 cover what is not)

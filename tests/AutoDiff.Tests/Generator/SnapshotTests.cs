@@ -64,7 +64,7 @@ public class SnapshotTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void GeneratedFileMatchesTheSnapshot(string file, string members)
+    public void Generated_file_matches_the_snapshot(string file, string members)
     {
         var (diagnostics, output, run) = Run(Activation(members, file == "Swish.g.cs.txt" ? "public static partial class MyActivations" : "public static partial class Objectives"));
         Assert.Empty(diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error));

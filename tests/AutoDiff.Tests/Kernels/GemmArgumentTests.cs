@@ -9,7 +9,7 @@ public class GemmArgumentTests
     [InlineData(-1, 2, 2)]
     [InlineData(2, -1, 2)]
     [InlineData(2, 2, -1)]
-    public void NegativeDimensionsThrow(int m, int n, int k)
+    public void Negative_dimensions_throw(int m, int n, int k)
     {
         var buffer = new float[16];
         Assert.Throws<ArgumentOutOfRangeException>(() =>
@@ -22,7 +22,7 @@ public class GemmArgumentTests
     [InlineData(false, false, "b", 19, 20)]
     [InlineData(false, true, "b", 0, 20)]
     [InlineData(true, false, "c", 14, 15)]
-    public void ShortSpansThrowNamingExpectedAndActualLengths(bool transA, bool transB, string name, int length, int expected)
+    public void Short_spans_throw_naming_expected_and_actual_lengths(bool transA, bool transB, string name, int length, int expected)
     {
         // m = 3, n = 5, k = 4: A needs 12, B needs 20, C needs 15.
         var a = new float[name == "a" ? length : 12];
@@ -35,7 +35,7 @@ public class GemmArgumentTests
     }
 
     [Fact]
-    public void LongerSpansAreAccepted()
+    public void Longer_spans_are_accepted()
     {
         var c = new double[10];
         Gemm.Multiply<double>(false, false, 1, 1, 1, [2.0, 9], [3.0, 9], c, false);
@@ -44,7 +44,7 @@ public class GemmArgumentTests
     }
 
     [Fact]
-    public void MaxThreadsMustBePositive()
+    public void Max_threads_must_be_positive()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => Parallelism.MaxThreads = 0);
         Assert.True(Parallelism.MaxThreads >= 1);

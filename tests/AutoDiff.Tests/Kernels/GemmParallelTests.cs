@@ -15,7 +15,7 @@ public class GemmParallelTests
     [InlineData(true, false, 300, 200, 100)]
     [InlineData(false, true, 64, 1100, 300)]    // split by columns, across an NC block edge
     [InlineData(true, true, 517, 129, 70)]
-    public void ResultsAreBitIdenticalForAnyThreadCount(bool transA, bool transB, int m, int n, int k)
+    public void Results_are_bit_identical_for_any_thread_count(bool transA, bool transB, int m, int n, int k)
     {
         var rng = new Random(7);
         var a = GemmReference.Random<float>(rng, m * k);

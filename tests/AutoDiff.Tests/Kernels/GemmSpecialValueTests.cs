@@ -20,7 +20,7 @@ public class GemmSpecialValueTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void NaNInATimesZeroInBPoisonsItsRow(string pathName, bool transA, bool transB, int m, int n, int k)
+    public void NaN_in_a_times_zero_in_b_poisons_its_row(string pathName, bool transA, bool transB, int m, int n, int k)
     {
         var path = Enum.Parse<GemmPath>(pathName);
         NaNInATimesZero<float>(path, transA, transB, m, n, k);
@@ -29,7 +29,7 @@ public class GemmSpecialValueTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void InfinityInBTimesZeroInAPoisonsItsColumn(string pathName, bool transA, bool transB, int m, int n, int k)
+    public void Infinity_in_b_times_zero_in_a_poisons_its_column(string pathName, bool transA, bool transB, int m, int n, int k)
     {
         var path = Enum.Parse<GemmPath>(pathName);
         InfinityInBTimesZero<float>(path, transA, transB, m, n, k);
@@ -38,7 +38,7 @@ public class GemmSpecialValueTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void InfinityTimesPositiveStaysInfinite(string pathName, bool transA, bool transB, int m, int n, int k)
+    public void Infinity_times_positive_stays_infinite(string pathName, bool transA, bool transB, int m, int n, int k)
     {
         var path = Enum.Parse<GemmPath>(pathName);
         // All-ones B: row i0 of C = +∞ + finite = +∞.
@@ -55,7 +55,7 @@ public class GemmSpecialValueTests
     }
 
     [Fact]
-    public void NaNAlreadyInCSurvivesAccumulateAndIsOverwrittenOtherwise()
+    public void NaN_already_in_c_survives_accumulate_and_is_overwritten_otherwise()
     {
         foreach (var path in Enum.GetValues<GemmPath>())
             foreach (var (m, n, k) in new[] { (1, 20, 5), (40, 40, 40) })

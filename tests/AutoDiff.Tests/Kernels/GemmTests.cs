@@ -44,7 +44,7 @@ public class GemmTests
 
     [Theory]
     [MemberData(nameof(PathsAndForms))]
-    public void MatchesReferenceOnSmallShapes(string pathName, bool transA, bool transB)
+    public void Matches_reference_on_small_shapes(string pathName, bool transA, bool transB)
     {
         var path = Enum.Parse<GemmPath>(pathName);
         var rng = new Random(1234);
@@ -58,7 +58,7 @@ public class GemmTests
 
     [Theory]
     [MemberData(nameof(PathsAndForms))]
-    public void MatchesReferenceOnLargeShapes(string pathName, bool transA, bool transB)
+    public void Matches_reference_on_large_shapes(string pathName, bool transA, bool transB)
     {
         var path = Enum.Parse<GemmPath>(pathName);
         var rng = new Random(99);
@@ -71,7 +71,7 @@ public class GemmTests
     }
 
     [Fact]
-    public void OtherFloatingPointTypesUseTheGenericLoop()
+    public void Other_floating_point_types_use_the_generic_loop()
     {
         // Small integers: every product and sum is exact in Half.
         Half[] a = [(Half)1, (Half)2, (Half)3, (Half)4, (Half)5, (Half)6];        // 2×3
@@ -82,7 +82,7 @@ public class GemmTests
     }
 
     [Fact]
-    public void KnownProduct()
+    public void Known_product()
     {
         // [[1,2],[3,4]]·[[5,6],[7,8]] = [[19,22],[43,50]], and Aᵀ·Bᵀ = (B·A)ᵀ = [[23,31],[34,46]].
         float[] a = [1, 2, 3, 4], b = [5, 6, 7, 8];
@@ -96,7 +96,7 @@ public class GemmTests
     }
 
     [Fact]
-    public void ZeroDepthClearsOrKeepsC()
+    public void Zero_depth_clears_or_keeps_c()
     {
         var c = new float[] { 1, 2, 3, 4, 5, 6, 99 };
         Gemm.Multiply<float>(false, false, 2, 3, 0, [], [], c, accumulate: true);
@@ -106,7 +106,7 @@ public class GemmTests
     }
 
     [Fact]
-    public void WritesOnlyTheFirstMTimesNElementsOfC()
+    public void Writes_only_the_first_m_times_n_elements_of_c()
     {
         var rng = new Random(5);
         foreach (var (m, n, k) in new[] { (1, 40, 30), (40, 40, 40), (33, 50, 300) })
