@@ -14,4 +14,5 @@ internal enum TensorOp : byte
     Reshape, Transpose, Slice,
     MatMul,
     Elementwise,
+    Conv2d, MaxPool2d, AvgPool2d,
 }

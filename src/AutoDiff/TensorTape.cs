@@ -198,6 +198,9 @@ internal sealed class TensorTape<T> : ITensorTape where T : IFloatingPointIeee75
                 case TensorOp.Slice: LayoutOps.BackwardSlice(this, ref n, g); break;
                 case TensorOp.MatMul: MatMulOps.Backward(this, ref n, g); break;
                 case TensorOp.Elementwise: ElementwiseOps.Backward(this, ref n, g); break;
+                case TensorOp.Conv2d: ConvolutionOps.Backward(this, ref n, g); break;
+                case TensorOp.MaxPool2d: PoolingOps.BackwardMax(this, ref n, g); break;
+                case TensorOp.AvgPool2d: PoolingOps.BackwardAvg(this, ref n, g); break;
                 default: throw new InvalidOperationException($"Tensor op {n.Op} has no backward rule.");
             }
             if (anomalies) Anomalies.CheckGradients(this, i);
