@@ -17,7 +17,9 @@ public sealed partial class DerivativeGenerator
         private readonly ActivationModel m;
         private readonly StringBuilder sb = new();
         private readonly Graph g;
-        private readonly int derivative, second;
+        /// <summary>f, f′, f″ and f‴ as graph roots, by derivative order.</summary>
+        private readonly int[] roots;
+        private readonly int derivative, second, third;
         private readonly Dictionary<int, string> hints;
         private readonly HashSet<string> reserved;
         private int indent;
@@ -28,6 +30,8 @@ public sealed partial class DerivativeGenerator
             g = new Graph(model.Nodes);
             derivative = Differentiator.Derive(g, model.Root);
             second = Differentiator.Derive(g, derivative);
+            third = Differentiator.Derive(g, second);
+            roots = new[] { model.Root, derivative, second, third };
             hints = model.Hints.ToDictionary(h => h.Node, h => h.Name);
             reserved = new HashSet<string>(model.Extras.Select(e => e.Name)) { model.ParameterName, "x", "y", model.TypeParameter };
         }
@@ -102,15 +106,23 @@ public sealed partial class DerivativeGenerator
             Line();
             ScalarMethod(second, "SecondDerivative", $"The second derivative d²{m.MethodName}/d{m.ParameterName}² of <c>{m.MethodName}</c>, written by the AutoDiff generator.");
             Line();
+            ScalarMethod(third, "ThirdDerivative", $"The third derivative d³{m.MethodName}/d{m.ParameterName}³ of <c>{m.MethodName}</c>, written by the AutoDiff generator.");
+            Line();
             ScalarExtension();
             Line();
             VarExtension();
             Line();
             FunctionFactory();
-            Line();
-            FunctionClass();
-            Line();
-            KernelStruct();
+            for (int order = 0; order <= 3; order++)
+            {
+                Line();
+                FunctionClass(order);
+            }
+            for (int order = 0; order <= 2; order++)
+            {
+                Line();
+                KernelStruct(order);
+            }
             Close();
             return sb.ToString();
         }
@@ -149,7 +161,10 @@ public sealed partial class DerivativeGenerator
             string type = m.Kind == ElementKind.Single ? "float" : "double";
             string v = new[] { "v", "value", "v0" }.First(n => !reserved.Contains(n));
             Line($"{type} {v} = {value};");
-            Line($"return Scalar.Unary({p}, {m.MethodName}({v}{ExtraArguments}), {m.MethodName}Derivative({v}{ExtraArguments}));");
+            // the function object (double only: the scalar tape is float64) lets higher-order derivatives
+            // go through f′, f″, f‴; a float activation has no ElementwiseFunction<double>
+            string function = m.Kind == ElementKind.Single ? "" : $", {m.MethodName}Function{(IsGeneric ? "<double>" : "")}({ExtraNames})";
+            Line($"return Scalar.Unary({p}, {m.MethodName}({v}{ExtraArguments}), {m.MethodName}Derivative({v}{ExtraArguments}){function});");
             Close();
         }
 
@@ -179,8 +194,13 @@ public sealed partial class DerivativeGenerator
             else Line($"{signature} => new {m.MethodName}Elementwise{TypeArgs}({ExtraNames});");
         }
 
-        private bool Vectorized => m.ScalarOnlyReason is null
-            && ExpressionWriter.IsVectorizable(g, m.Root) && ExpressionWriter.IsVectorizable(g, derivative);
+        /// <summary>Whether the kernel of order k (f⁽ᵏ⁾ and f⁽ᵏ⁺¹⁾) has SIMD forms.</summary>
+        private bool Vectorized(int order) => (order > 0 || m.ScalarOnlyReason is null)
+            && ExpressionWriter.IsVectorizable(g, roots[order]) && ExpressionWriter.IsVectorizable(g, roots[order + 1]);
+
+        private static readonly string[] OrderWords = { "", "derivative", "second derivative", "third derivative", "fourth derivative" };
+
+        private string Member(int order) => m.MethodName + ExpressionWriter.OrderSuffix(order);
 
         private void Fields(string type)
         {
@@ -192,64 +212,125 @@ public sealed partial class DerivativeGenerator
             Close();
         }
 
-        private void FunctionClass()
+        /// <summary>
+        /// The function object of f⁽ᵏ⁾ (k = <paramref name="order"/>): forward f⁽ᵏ⁾, backward through f⁽ᵏ⁺¹⁾, its
+        /// <c>Derivative</c> the object of order k + 1, and its <c>Describe</c>. The chain ends at f‴, which has
+        /// no backward rule (no fourth derivative is generated) and no <c>Derivative</c>.
+        /// </summary>
+        private void FunctionClass(int order)
         {
-            string type = m.MethodName + "Elementwise";
-            string kernel = $"new {m.MethodName}Kernel{TypeArgs}({string.Join(", ", m.Extras.Select(e => FieldRef(e.Name)))})";
-            string driver = Vectorized ? "Vectorized" : "";
+            string type = Member(order) + "Elementwise";
+            bool last = order == 3;
+            string kernel = $"new {Member(order)}Kernel{TypeArgs}({string.Join(", ", m.Extras.Select(e => FieldRef(e.Name)))})";
+            string driver = !last && Vectorized(order) ? "Vectorized" : "";
             Open($"private sealed class {type}{TypeArgs} : ElementwiseFunction<{Element}>{Constraint}");
             if (m.Extras.Length == 0 || CanCache) Line($"internal static readonly {type}{TypeArgs} Default = new({Defaults});");
+            string next = last ? "" : Member(order + 1) + "Elementwise" + TypeArgs;
+            if (!last && m.Extras.Length > 0) Line($"private {next}? derivativeFunction;");
             Line();
             if (m.Extras.Length > 0)
             {
                 Fields(type);
                 Line();
             }
-            string name = m.Extras.Length == 0 ? $"\"{m.MethodName}\""
-                : "FormattableString.Invariant($\"" + m.MethodName + "(" + string.Join(", ", m.Extras.Select(e => e.Name + ": {" + e.Name + "}")) + ")\")";
+            string name = m.Extras.Length == 0 ? $"\"{Member(order)}\""
+                : "FormattableString.Invariant($\"" + Member(order) + "(" + string.Join(", ", m.Extras.Select(e => e.Name + ": {" + e.Name + "}")) + ")\")";
             Line($"public override string Name => {name};");
-            if (m.WeightInit is { } init)
+            if (order == 0 && m.WeightInit is { } init)
             {
                 Line();
                 Line($"public override global::AutoDiff.Nn.WeightInit WeightInit => {init};");
             }
             Line();
-            Line($"public override void Forward(ReadOnlySpan<{Element}> x, Span<{Element}> y) => ActivationKernels.Forward{driver}({kernel}, x, y);");
+            if (last)
+            {
+                Open($"public override void Forward(ReadOnlySpan<{Element}> x, Span<{Element}> y)");
+                Line($"if (x.Length != y.Length) throw new ArgumentException($\"{Member(order)}: x has {{x.Length}} elements, y has {{y.Length}}.\");");
+                Line($"for (int i = 0; i < x.Length; i++) y[i] = {Member(order)}(x[i]{string.Concat(m.Extras.Select(e => ", " + FieldRef(e.Name)))});");
+                Close();
+                Line();
+                Line($"/// <summary>Not available: the backward rule of f‴ needs the fourth derivative of <c>{m.MethodName}</c>, which is not generated.</summary>");
+                Line($"public override void Backward(ReadOnlySpan<{Element}> x, ReadOnlySpan<{Element}> y, ReadOnlySpan<{Element}> dy, Span<{Element}> dx)");
+                Line($"    => throw new NotSupportedException(\"The fourth derivative of {m.MethodName} is not generated: {Member(order)} has no backward rule, so {m.MethodName} can be differentiated at most three times.\");");
+            }
+            else
+            {
+                Line($"public override void Forward(ReadOnlySpan<{Element}> x, Span<{Element}> y) => ActivationKernels.Forward{driver}({kernel}, x, y);");
+                Line();
+                Line($"public override void Backward(ReadOnlySpan<{Element}> x, ReadOnlySpan<{Element}> y, ReadOnlySpan<{Element}> dy, Span<{Element}> dx)");
+                Line($"    => ActivationKernels.Backward{driver}({kernel}, x, y, dy, dx);");
+                Line();
+                Line($"/// <summary>The {OrderWords[order + 1]} of <c>{m.MethodName}</c> as a function object.</summary>");
+                string instance = m.Extras.Length == 0 ? $"{next}.Default" : $"derivativeFunction ??= new({ExtraNames})";
+                Line($"public override ElementwiseFunction<{Element}>? Derivative => {instance};");
+            }
             Line();
-            Line($"public override void Backward(ReadOnlySpan<{Element}> x, ReadOnlySpan<{Element}> y, ReadOnlySpan<{Element}> dy, Span<{Element}> dx)");
-            Line($"    => ActivationKernels.Backward{driver}({kernel}, x, y, dy, dx);");
+            DescribeMethod(order);
             Close();
+        }
+
+        /// <summary><c>Describe</c>: f⁽ᵏ⁾ built as an <c>ElementwiseExpression</c> from the same graph, shared values built once.</summary>
+        private void DescribeMethod(int order)
+        {
+            int root = roots[order];
+            if (ExpressionWriter.WithoutExpression(g, root) is { } missing)
+            {
+                Line($"/// <summary>Null: {Member(order)} uses {missing}, which has no <see cref=\"ExpressionOp\"/>.</summary>");
+                Line("public override ElementwiseExpression? Describe(ElementwiseExpression x) => null;");
+                return;
+            }
+            bool calls = g.ToArray().Any(n => n.Op == Op.Call);
+            Line($"/// <summary>{Member(order)} as an expression over <paramref name=\"x\"/>{(calls ? "; null when an activation it calls does not describe itself" : "")}.</summary>");
+            Open("public override ElementwiseExpression? Describe(ElementwiseExpression x)");
+            Line("ArgumentNullException.ThrowIfNull(x);");
+            var scalar = new Dialect(m.Kind, Element, 0, "x", name => ScalarParam(name, FieldRef(name)));
+            Body(g, root, Dialect.Expression(scalar, DescribedParam), hints, reserved);
+            Close();
+        }
+
+        /// <summary>A constant of the activation as a double, which converts to an <c>ElementwiseExpression</c>.</summary>
+        private string DescribedParam(string name)
+        {
+            var e = m.Extras.First(p => p.Name == name);
+            string field = FieldRef(name);
+            return e.Type switch
+            {
+                "double" => field,
+                "float" or "int" => "(double)" + field,
+                _ => $"double.CreateTruncating({field})",
+            };
         }
 
         // ---- the kernel struct: f and f' (in terms of x and y = f(x)) in scalar and vector forms
 
-        private void KernelStruct()
+        private void KernelStruct(int order)
         {
-            // the derivative with the forward output substituted: y wherever f(x) itself appears
+            // the derivative with the forward output substituted: y wherever f⁽ᵏ⁾(x) itself appears
             var k = new Graph();
             var forwardMemo = new Dictionary<int, int>();
-            int forward = k.Import(g, m.Root, _ => null, forwardMemo);
-            var rootNode = g[m.Root];
+            int forward = k.Import(g, roots[order], _ => null, forwardMemo);
+            var rootNode = g[roots[order]];
             var derivativeMemo = new Dictionary<int, int>();
-            int deriv = k.Import(g, derivative, n => n.Equals(rootNode) ? k.Y() : null, derivativeMemo);
+            int deriv = k.Import(g, roots[order + 1], n => n.Equals(rootNode) ? k.Y() : null, derivativeMemo);
             var kernelHints = new Dictionary<int, string>();
             foreach (var pair in forwardMemo.Concat(derivativeMemo))
                 if (hints.TryGetValue(pair.Key, out var h) && !k[pair.Value].IsLeaf) kernelHints[pair.Value] = h;
             var taken = new HashSet<string>(reserved) { "x", "y" };
 
-            string type = m.MethodName + "Kernel";
-            string iface = Vectorized ? "IVectorActivationKernel" : "IActivationKernel";
-            if (!Vectorized)
-                Line($"// Scalar only: {m.ScalarOnlyReason ?? "the derivative"} has no SIMD form.");
+            bool vectorized = Vectorized(order);
+            string type = Member(order) + "Kernel";
+            string iface = vectorized ? "IVectorActivationKernel" : "IActivationKernel";
+            if (!vectorized)
+                Line($"// Scalar only: {(order == 0 ? m.ScalarOnlyReason : null) ?? "the " + OrderWords[order + 1]} has no SIMD form.");
             Open($"private readonly struct {type}{TypeArgs} : {iface}<{Element}>{Constraint}");
             Fields(type);
             if (m.Extras.Length > 0) Line();
-            Line($"public {Element} Forward({Element} x) => {m.MethodName}(x{ExtraArguments});");
+            Line($"public {Element} Forward({Element} x) => {Member(order)}(x{string.Concat(m.Extras.Select(e => ", " + FieldRef(e.Name)))});");
             Line();
             Open($"public {Element} Derivative({Element} x, {Element} y)");
             Body(k, deriv, new Dialect(m.Kind, Element, 0, "x", name => ScalarParam(name, FieldRef(name))), kernelHints, taken);
             Close();
-            if (!Vectorized)
+            if (!vectorized)
             {
                 Close();
                 return;

@@ -351,7 +351,7 @@ public sealed partial class DerivativeGenerator
             }
             ScalarOnly(call, $"the call to {target.Name}");
             string type = target.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
-            return graph.Call(type + "." + target.Name, 0, first, new EquatableArray<int>(constants));
+            return graph.Call(type + "." + target.Name, 0, first, new EquatableArray<int>(constants), target.IsGenericMethod);
         }
     }
 }

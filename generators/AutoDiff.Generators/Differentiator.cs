@@ -81,8 +81,8 @@ internal sealed class Differentiator
             case Op.Min: return g.Cond(g.Binary(Op.Le, a, b), D(a), D(b));
             case Op.Cond: return g.Cond(a, D(b), D(n.C));
             case Op.Call:
-                if (n.Value >= 2) throw new InvalidOperationException($"The third derivative of {n.Name} is not generated.");
-                return g.Mul(g.Call(n.Name!, (int)n.Value + 1, a, n.Args), D(a));
+                if (n.Value >= 3) throw new InvalidOperationException($"The fourth derivative of {n.Name} is not generated.");
+                return g.Mul(g.Call(n.Name!, (int)n.Value + 1, a, n.Args, n.Generic), D(a));
             default:
                 throw new InvalidOperationException($"No derivative rule for {n.Op}.");
         }

@@ -30,6 +30,18 @@ internal sealed class Dialect
         Param = param;
     }
 
+    /// <summary>
+    /// The dialect that builds an <c>ElementwiseExpression</c> (for <c>Describe</c>) instead of computing a
+    /// value; <paramref name="scalar"/> spells the constant arguments of calls to other activations.
+    /// </summary>
+    public static Dialect Expression(Dialect scalar, Func<string, string> param)
+        => new(scalar.Kind, scalar.Element, 0, "x", param) { Arguments = scalar };
+
+    /// <summary>For the expression dialect: how constant call arguments are spelled (as scalars); else null.</summary>
+    public Dialect? Arguments { get; private init; }
+
+    public bool IsExpression => Arguments is not null;
+
     public bool IsVector => Width != 0;
 
     public string VectorClass => "Vector" + Width.ToString(CultureInfo.InvariantCulture);
@@ -92,15 +104,18 @@ internal sealed class ExpressionWriter
         foreach (int id in order)
         {
             var n = g[id];
-            if (id == root || n.IsLeaf || uses[id] < 2) continue;
+            // in a description, a call is a local checked for null: the callee may not describe itself
+            bool guarded = d.IsExpression && n.Op == Op.Call;
+            if (id == root || n.IsLeaf || uses[id] < 2 && !guarded) continue;
             string text = Render(id).Text;
             if (!hints.TryGetValue(id, out var name) || !used.Add(name))
             {
                 do name = "t" + (temp++).ToString(CultureInfo.InvariantCulture);
                 while (!used.Add(name));
             }
-            string type = d.IsVector ? "var" : n.IsCondition ? "bool" : d.Element;
+            string type = d.IsExpression ? (guarded ? "ElementwiseExpression?" : "ElementwiseExpression") : d.IsVector ? "var" : n.IsCondition ? "bool" : d.Element;
             statements.Add($"{type} {name} = {text};");
+            if (guarded) statements.Add($"if ({name} is null) return null;");
             locals[id] = name;
         }
         return (statements, Render(root).Text);
@@ -129,7 +144,7 @@ internal sealed class ExpressionWriter
     {
         if (locals.TryGetValue(id, out var name)) return (name, Primary);
         var n = g[id];
-        return d.IsVector ? Vector(n) : Scalar(n);
+        return d.IsExpression ? Expression(n) : d.IsVector ? Vector(n) : Scalar(n);
     }
 
     private string Wrap(int id, int min)
@@ -177,7 +192,7 @@ internal sealed class ExpressionWriter
             case Op.Pow or Op.Max or Op.Min: return ($"{d.Math}.{n.Op}({Render(n.A).Text}, {Render(n.B).Text})", Primary);
             case Op.Call:
                 {
-                    string suffix = n.Value switch { 0 => "", 1 => "Derivative", _ => "SecondDerivative" };
+                    string suffix = OrderSuffix((int)n.Value);
                     var args = new List<string> { Render(n.A).Text };
                     foreach (int a in n.Args) args.Add(Render(a).Text);
                     return ($"{n.Name}{suffix}({string.Join(", ", args)})", Primary);
@@ -185,6 +200,89 @@ internal sealed class ExpressionWriter
             case Op.Sign: throw new InvalidOperationException("Sign is written as conditionals by the parser.");
             default: return ($"{d.Math}.{n.Op}({Render(n.A).Text})", Primary);
         }
+    }
+
+    /// <summary>"", "Derivative", "SecondDerivative" or "ThirdDerivative": the generated member for derivative order k.</summary>
+    public static string OrderSuffix(int order) => order switch
+    {
+        0 => "",
+        1 => "Derivative",
+        2 => "SecondDerivative",
+        3 => "ThirdDerivative",
+        _ => throw new InvalidOperationException($"Derivatives of order {order} are not generated."),
+    };
+
+    private const string Of = "ElementwiseExpression.Of(ExpressionOp.";
+
+    private string Of1(string op, int a) => $"{Of}{op}, {Render(a).Text})";
+
+    private string Of2(string op, int a, int b) => $"{Of}{op}, {Render(a).Text}, {Render(b).Text})";
+
+    // ElementwiseExpression has + - * / and unary −, and converts from double: numbers and double-valued
+    // constants of the activation are written as plain C#.
+    private (string, int) Expression(Node n)
+    {
+        switch (n.Op)
+        {
+            case Op.Const:
+                {
+                    string text = Literals.Double(n.Value);
+                    return (text, text.StartsWith("-", StringComparison.Ordinal) ? Unary : Primary);
+                }
+            case Op.X: return ("x", Primary);
+            case Op.Param: return (d.Param(n.Name!), Primary);
+            case Op.Add: return Infix(n, "+", Additive);
+            case Op.Sub: return Infix(n, "-", Additive);
+            case Op.Mul: return Infix(n, "*", Multiplicative);
+            case Op.Div: return Infix(n, "/", Multiplicative);
+            case Op.Neg: return Negate(n.A);
+            case Op.Lt: return (Of2("Less", n.A, n.B), Primary);
+            case Op.Le: return (Of2("LessOrEqual", n.A, n.B), Primary);
+            case Op.Gt: return (Of2("Greater", n.A, n.B), Primary);
+            case Op.Ge: return (Of2("GreaterOrEqual", n.A, n.B), Primary);
+            case Op.Eq: return (Of2("Equal", n.A, n.B), Primary);
+            case Op.Ne: return ($"{Of}Not, {Of2("Equal", n.A, n.B)})", Primary);
+            case Op.And: return (Of2("And", n.A, n.B), Primary);
+            case Op.Or: return (Of2("Or", n.A, n.B), Primary);
+            case Op.Not: return (Of1("Not", n.A), Primary);
+            case Op.Cond: return ($"{Of}Where, {Render(n.A).Text}, {Render(n.B).Text}, {Render(n.C).Text})", Primary);
+            case Op.Pow or Op.Max or Op.Min: return (Of2(n.Op.ToString(), n.A, n.B), Primary);
+            case Op.Log2: return ($"{Of1("Log", n.A)} / {Literals.Double(System.Math.Log(2))}", Multiplicative);
+            case Op.Log10: return ($"{Of1("Log", n.A)} / {Literals.Double(System.Math.Log(10))}", Multiplicative);
+            case Op.Exp or Op.Log or Op.Sqrt or Op.Abs or Op.Tanh or Op.Sinh or Op.Cosh or Op.Sin or Op.Cos or Op.Tan
+                or Op.Asin or Op.Acos or Op.Atan or Op.Floor or Op.Ceiling or Op.Round:
+                return (Of1(n.Op.ToString(), n.A), Primary);
+            case Op.Call:
+                {
+                    var scalar = new ExpressionWriter(g, d.Arguments!);
+                    var args = new List<string>();
+                    foreach (int a in n.Args) args.Add(scalar.Render(a).Text);
+                    string typeArgs = n.Generic ? "<" + d.Element + ">" : "";
+                    string function = $"{n.Name}Function{typeArgs}({string.Join(", ", args)})";
+                    for (int k = 0; k < (int)n.Value; k++) function += k == 0 ? ".Derivative" : "?.Derivative";
+                    return ($"{function}{(n.Value > 0 ? "?" : "")}.Describe({Render(n.A).Text})", Primary);
+                }
+            default: throw new InvalidOperationException($"{n.Op} has no ElementwiseExpression form.");
+        }
+    }
+
+    /// <summary>The first operation reachable from <paramref name="root"/> that has no <c>ExpressionOp</c>, or null when all have one.</summary>
+    public static string? WithoutExpression(Graph g, int root)
+    {
+        var seen = new HashSet<int>();
+        var stack = new Stack<int>();
+        stack.Push(root);
+        while (stack.Count > 0)
+        {
+            int id = stack.Pop();
+            if (!seen.Add(id)) continue;
+            var n = g[id];
+            if (n.Op is Op.Cbrt or Op.Truncate or Op.Sign or Op.Y) return n.Op.ToString();
+            if (n.A >= 0) stack.Push(n.A);
+            if (n.B >= 0) stack.Push(n.B);
+            if (n.C >= 0) stack.Push(n.C);
+        }
+        return null;
     }
 
     private (string, int) Vector(Node n)

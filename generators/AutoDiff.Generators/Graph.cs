@@ -210,8 +210,8 @@ internal sealed class Graph
 
     public int Not(int a) => nodes[a].Op == Op.Not ? nodes[a].A : Intern(Node.Of(Op.Not, a));
 
-    public int Call(string method, int order, int argument, EquatableArray<int> constants)
-        => Intern(new Node(Op.Call, argument, -1, -1, order, method, constants));
+    public int Call(string method, int order, int argument, EquatableArray<int> constants, bool generic)
+        => Intern(new Node(Op.Call, argument, -1, -1, order, method, constants, generic));
 
     /// <summary>Copies node <paramref name="id"/> of <paramref name="source"/> into this graph, substituting leaves.</summary>
     public int Import(Graph source, int id, Func<Node, int?> substitute, Dictionary<int, int> memo)
@@ -251,7 +251,7 @@ internal sealed class Graph
         Op.Cond => Cond(a, b, c),
         Op.Not => Not(a),
         Op.Lt or Op.Le or Op.Gt or Op.Ge or Op.Eq or Op.Ne or Op.And or Op.Or => Binary(n.Op, a, b),
-        Op.Call => Call(n.Name!, (int)n.Value, a, args),
+        Op.Call => Call(n.Name!, (int)n.Value, a, args, n.Generic),
         _ => Function(n.Op, a),
     };
 }

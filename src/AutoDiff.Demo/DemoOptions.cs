@@ -17,6 +17,7 @@ internal sealed record DemoOptions
     public int Seed { get; init; } = 1;
     public bool Augment { get; init; } = true;
     public bool Deskew { get; init; } = true;
+    public bool DetectAnomalies { get; init; }
     public string? DataPath { get; init; }
     public string OutputDirectory { get; init; } = "demo-output";
     public bool Help { get; init; }
@@ -30,15 +31,15 @@ internal sealed record DemoOptions
 
           --task multiclass|binary|both    what to train (default both)
           --hidden 128[,64...]             hidden layer widths (default 128)
-          --activation NAME                hidden activation: linear, step, sigmoid, tanh, relu,
-                                           leakyrelu, elu, softplus (default relu)
+          --activation NAME                hidden activation: linear, sigmoid, tanh, relu, leakyrelu,
+                                           elu, softplus (default relu)
           --loss auto|kl|kl-prob|l2        kl: KL on logits (softmax / sigmoid inside the loss);
                                            kl-prob: KL on the softmax / sigmoid output; l2: ½‖Y−d‖²
                                            on that output (default auto = kl)
           --optimizer adam|sgd|momentum    (default adam)
           --lr RATE                        initial learning rate, cosine-annealed (default 0.002)
           --epochs N                       passes over the training digits (default 60)
-          --batch N                        mini-batch size (default 64)
+          --batch N                        mini-batch size, at most the number of training digits (default 64)
           --seed N                         seed for the split, initialisation, shuffling and augmentation (default 1)
           --augment on|off                 random small rotations, scalings and shifts of training digits (default on)
           --deskew on|off                  straighten slanted digits (train and test alike) before training (default on)
@@ -46,6 +47,8 @@ internal sealed record DemoOptions
                                            (train-images-idx3-ubyte[.gz] and friends); default: the 10,000
                                            embedded digits, split 8,000 train / 2,000 test
           --out DIR                        where to write plots, models and the graph (default demo-output)
+          --anomalies on|off               stop at the first operation that makes a NaN or ±∞ and name it
+                                           (Tape.DetectAnomalies; slower; default off)
           --help                           this text
         """;
 
@@ -59,6 +62,7 @@ internal sealed record DemoOptions
             string key = args[i];
             if (key is "--help" or "-h" or "-?") { o = o with { Help = true }; continue; }
             if (!key.StartsWith("--", StringComparison.Ordinal)) throw new DemoUsageException($"unexpected argument '{key}'");
+            if (!Known.Contains(key)) throw new DemoUsageException($"unknown option '{key}'; the options are {string.Join(", ", Known)} and --help");
             if (i + 1 >= args.Length) throw new DemoUsageException($"option {key} needs a value");
             string value = args[++i];
             o = key switch
@@ -76,11 +80,18 @@ internal sealed record DemoOptions
                 "--deskew" => o with { Deskew = OneOf(key, value, "on", "off") == "on" },
                 "--data" => o with { DataPath = value },
                 "--out" => o with { OutputDirectory = value },
-                _ => throw new DemoUsageException($"unknown option '{key}'"),
+                "--anomalies" => o with { DetectAnomalies = OneOf(key, value, "on", "off") == "on" },
+                _ => throw new InvalidOperationException($"option {key} is listed as known but not parsed"),
             };
         }
         return o;
     }
+
+    private static readonly string[] Known =
+        ["--task", "--hidden", "--activation", "--loss", "--optimizer", "--lr", "--epochs", "--batch", "--seed", "--augment", "--deskew", "--data", "--out", "--anomalies"];
+
+    /// <summary>The built-in activations a hidden layer can learn through: all but the step function.</summary>
+    public static IEnumerable<string> TrainableActivations => AutoDiff.Activations.Names.Where(n => n != "step");
 
     private static string OneOf(string key, string value, params string[] allowed) =>
         allowed.FirstOrDefault(a => string.Equals(a, value, StringComparison.OrdinalIgnoreCase))
@@ -96,15 +107,19 @@ internal sealed record DemoOptions
 
     private static string ActivationName(string value)
     {
-        try
-        {
-            _ = AutoDiff.Activations.ByName<float>(value);
-            return value.ToLowerInvariant();
-        }
-        catch (ArgumentException)
-        {
-            throw new DemoUsageException($"--activation must be one of {string.Join(", ", AutoDiff.Activations.Names)}; got '{value}'");
-        }
+        var known = TrainableActivations.ToArray();
+        string name = value.ToLowerInvariant();
+        if (name is "step" or "binarystep")
+            throw new DemoUsageException($"--activation {value} cannot be trained by gradient descent: its derivative is 0 wherever it exists, so no layer before it learns; choose one of {string.Join(", ", known)}");
+        if (!known.Contains(name)) throw new DemoUsageException($"--activation must be one of {string.Join(", ", known)}; got '{value}'");
+        return name;
+    }
+
+    /// <summary>Refuses a --batch larger than the training set (it would silently train full-batch).</summary>
+    public void CheckAgainst(int trainingDigits)
+    {
+        if (BatchSize > trainingDigits)
+            throw new DemoUsageException($"--batch {BatchSize} is larger than the {trainingDigits:N0} training digits; give at most {trainingDigits}");
     }
 
     /// <summary>The optimiser the options ask for.</summary>

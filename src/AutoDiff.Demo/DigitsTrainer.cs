@@ -64,7 +64,7 @@ internal sealed class DigitsTrainer(DemoOptions options, DigitSet train, DigitSe
         var distorted = new float[batch * pixels];
         var labels = new int[batch];
         var targets = new float[batch * Outputs];
-        var tape = new Tape();
+        var tape = new Tape { DetectAnomalies = options.DetectAnomalies };
         trainImages = Prepared(train);
         var averaged = new ParameterAverage<float>(Model.Parameters, 0.998);
         var clock = Stopwatch.StartNew();
@@ -89,7 +89,14 @@ internal sealed class DigitsTrainer(DemoOptions options, DigitSet train, DigitSe
                 var output = Model.Forward(tape.Constant<float>(x, n, pixels));
                 var loss = LossOf(tape, output, labels.AsSpan(0, n), targets);
                 tape.Backward(loss);
-                optimizer.Step(Model.Parameters);
+                try
+                {
+                    optimizer.Step(Model.Parameters);
+                }
+                catch (InvalidOperationException e) when (!double.IsFinite(loss.Item) || e.Message.Contains("no parameter was updated", StringComparison.Ordinal))
+                {
+                    throw new InvalidOperationException($"The {Name} training diverged in epoch {epoch + 1} (loss {loss.Item}): {e.Message.Split(';')[0]}. {DivergenceHint}", e);
+                }
                 averaged.Update();
                 lossSum += loss.Item;
             }
@@ -97,11 +104,15 @@ internal sealed class DigitsTrainer(DemoOptions options, DigitSet train, DigitSe
             var stats = new EpochStats(epoch + 1, lossSum / batches.Count, Evaluate(test).Accuracy, clock.Elapsed.TotalSeconds);
             if (epoch < Epochs - 1) averaged.Swap();
             if (!double.IsFinite(stats.TrainLoss))
-                throw new InvalidOperationException($"The {Name} training loss became {stats.TrainLoss} in epoch {epoch + 1}: lower the learning rate (--lr).");
+                throw new InvalidOperationException($"The {Name} training loss became {stats.TrainLoss} in epoch {epoch + 1}. {DivergenceHint}");
             History.Add(stats);
             onEpoch(stats);
         }
     }
+
+    private string DivergenceHint => options.DetectAnomalies
+        ? "Lower the learning rate (--lr)."
+        : "Lower the learning rate (--lr), or run with --anomalies on to name the operation that first made a NaN or ±∞.";
 
     private Var<float> LossOf(Tape tape, Var<float> output, ReadOnlySpan<int> labels, float[] targetBuffer)
     {
@@ -120,8 +131,8 @@ internal sealed class DigitsTrainer(DemoOptions options, DigitSet train, DigitSe
         var target = tape.Constant<float>(d, n, 1);
         return Loss switch
         {
-            "kl" => Losses.BinaryKLFromLogits(output, target),
-            "kl-prob" => Losses.BinaryKL(output.Sigmoid(), target),
+            "kl" => Losses.BinaryCrossEntropyFromLogits(output, target),
+            "kl-prob" => Losses.BinaryCrossEntropy(output.Sigmoid(), target),
             _ => Losses.L2(output.Sigmoid(), target),
         };
     }

@@ -25,10 +25,11 @@ if (options.Help)
 try
 {
     var clock = Stopwatch.StartNew();
+    OutputFolder.Prepare(options.OutputDirectory);
     var (train, test, source) = DigitData.Load(options.DataPath, options.Seed);
+    options.CheckAgainst(train.Count);
     AnsiConsole.MarkupLine($"[bold]AutoDiff digits demo[/]: {Markup.Escape(source)}");
     AnsiConsole.MarkupLine($"MLP {train.Pixels}→{string.Join("→", options.Hidden)}→k, {options.Activation}, {options.Optimizer} lr {options.LearningRate}, batch {options.BatchSize}, augmentation {(options.Augment ? "on" : "off")}");
-    Directory.CreateDirectory(options.OutputDirectory);
 
     var trainers = new List<DigitsTrainer>();
     if (options.Task is "multiclass" or "both") trainers.Add(new DigitsTrainer(options, train, test, binary: false));
@@ -89,7 +90,7 @@ try
     train.CopyImages([0], image);
     var output = first.Model.Forward(tape.Constant<float>(image, new Shape(1, train.Pixels)));
     var loss = first.Name == "binary"
-        ? Losses.BinaryKLFromLogits(output, tape.Constant<float>([train.Labels[0] == DigitsTrainer.PositiveDigit ? 1f : 0f], new Shape(1, 1)))
+        ? Losses.BinaryCrossEntropyFromLogits(output, tape.Constant<float>([train.Labels[0] == DigitsTrainer.PositiveDigit ? 1f : 0f], new Shape(1, 1)))
         : Losses.CrossEntropyFromLogits(output, [train.Labels[0]]);
     tape.Backward(loss);
     string dot = Path.Combine(options.OutputDirectory, $"digits-{first.Name}-graph.dot");
@@ -100,7 +101,13 @@ try
     foreach (var path in written) AnsiConsole.MarkupLine($"  {Markup.Escape(Path.GetFullPath(path))}");
     return 0;
 }
-catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or InvalidOperationException or ArgumentException)
+catch (DemoUsageException e)
+{
+    Console.Error.WriteLine($"error: {e.Message}");
+    Console.Error.WriteLine("Run with --help to see the options.");
+    return 2;
+}
+catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or InvalidOperationException or ArgumentException or ArithmeticException)
 {
     Console.Error.WriteLine($"error: {e.Message}");
     return 1;

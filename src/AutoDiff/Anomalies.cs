@@ -54,11 +54,10 @@ internal static class Anomalies
 
     public static void CheckGradients<T>(TensorTape<T> t, int i) where T : IFloatingPointIeee754<T>
     {
-        ref var n = ref t.Nodes[i];
-        foreach (int input in (ReadOnlySpan<int>)[n.A, n.B])
+        foreach (int input in t.InputList(i))
         {
             if (input < 0 || !t.RequiresGrad(input) || t.Nodes[input].GradStamp == 0) continue;
-            var g = t.GradOf(input);
+            var g = t.AdjointToAdd(input);
             int bad = FirstNonFinite(g);
             if (bad >= 0) Throw(t, i, $"gradient {g[bad]} at element {bad} of its input #{input}");
         }
@@ -74,11 +73,36 @@ internal static class Anomalies
     private static void Throw<T>(TensorTape<T> t, int i, string what) where T : IFloatingPointIeee754<T>
     {
         ref var n = ref t.Nodes[i];
-        string name = n.Op == TensorOp.Elementwise ? $"Elementwise({n.Function})" : n.Op.ToString();
-        string inputs = string.Join(", ", new[] { n.A, n.B, n.C }.Where(k => k >= 0).Select(k => $"#{k} {t.ShapeOf(k)}"));
+        string name = n.Op is TensorOp.Elementwise or TensorOp.Function ? $"{n.Op}({n.Function})" : n.Op.ToString();
+        string inputs = string.Join(", ", t.InputList(i).Select(k => $"#{k} {t.ShapeOf(k)}"));
         var trace = t.Traces is not null && i < t.Traces.Length ? t.Traces[i] : null;
         throw new AnomalyException(
             $"Tensor op {name} at tape position {i} (shape {n.Shape}, inputs {(inputs.Length == 0 ? "none" : inputs)}) produced a non-finite {what}; {Site(trace)}.",
             name, i, trace);
+    }
+
+    /// <summary>Anomaly mode, after scalar op <paramref name="i"/> is recorded: keeps where, then checks its value.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static void OnRecorded(ScalarTape t, int i, double value)
+    {
+        Capture(ref t.Traces, i, t.Value.Length);
+        if (!double.IsFinite(value)) Throw(t, i, $"value {value}");
+    }
+
+    public static void CheckGradients(ScalarTape t, int i)
+    {
+        Span<int> pair = stackalloc int[2];
+        foreach (int k in t.InputsOf(i, pair))
+            if (!double.IsFinite(t.Grad[k])) Throw(t, i, $"gradient {t.Grad[k]} for its input #{k}");
+    }
+
+    private static void Throw(ScalarTape t, int i, string what)
+    {
+        var trace = t.Traces is not null && i < t.Traces.Length ? t.Traces[i] : null;
+        Span<int> pair = stackalloc int[2];
+        string inputs = string.Join(", ", t.InputsOf(i, pair).ToArray().Select(k => $"#{k} = {t.Value[k]}"));
+        string name = ScalarRules.Name(t, i);
+        throw new AnomalyException($"Scalar op {name} at tape position {i} (scalar inputs {(inputs.Length == 0 ? "none" : inputs)}) " +
+            $"produced a non-finite {what}; {Site(trace)}.", name, i, trace);
     }
 }

@@ -15,16 +15,14 @@ public static class GraphViz
     public static string ToDot<T>(Var<T> output, string name = "autodiff") where T : IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(name);
-        var t = output.Checked;
+        var t = output.Section;
         var reachable = new SortedSet<int>();
         var stack = new Stack<int>([output.Index]);
         while (stack.Count > 0)
         {
             int i = stack.Pop();
             if (i < 0 || !reachable.Add(i)) continue;
-            ref var n = ref t.Nodes[i];
-            if (n.Op is TensorOp.Constant or TensorOp.Leaf) continue;
-            stack.Push(n.A); stack.Push(n.B); stack.Push(n.C);
+            foreach (int input in t.InputList(i)) stack.Push(input);
         }
         var sb = new StringBuilder();
         sb.AppendLine($"digraph {Quote(name)} {{").AppendLine("  rankdir=LR;").AppendLine("  node [shape=record, fontname=\"Helvetica\"];");
@@ -33,7 +31,7 @@ public static class GraphViz
             ref var n = ref t.Nodes[i];
             string op = n.Op switch
             {
-                TensorOp.Elementwise => n.Function?.ToString() ?? "elementwise",
+                TensorOp.Elementwise or TensorOp.Function => n.Function?.ToString() ?? n.Op.ToString().ToLowerInvariant(),
                 TensorOp.Leaf => "parameter",
                 TensorOp.Constant => "constant",
                 TensorOp.Scale => $"scale {Format(n.Alpha)}",
@@ -46,8 +44,7 @@ public static class GraphViz
             if (n.RequiresGrad && n.GradStamp != 0 && n.Grad is not null && n.Shape.Length is > 0 and <= 4)
                 label.Append($" | grad {Join(n.Grad.AsSpan(0, n.Shape.Length))}");
             sb.AppendLine($"  n{i} [label={Quote("{" + label + "}")}{(n.Op == TensorOp.Leaf ? ", style=filled, fillcolor=\"#dbeafe\"" : "")}];");
-            foreach (int input in (ReadOnlySpan<int>)[n.A, n.B, n.C])
-                if (input >= 0 && n.Op is not (TensorOp.Constant or TensorOp.Leaf)) sb.AppendLine($"  n{input} -> n{i};");
+            foreach (int input in t.InputList(i)) sb.AppendLine($"  n{input} -> n{i};");
         }
         return sb.AppendLine("}").ToString();
     }

@@ -45,6 +45,9 @@ public readonly struct Shape : IEquatable<Shape>
     /// <summary>Number of elements: the product of the dimensions (1 for rank 0).</summary>
     public int Length { get; }
 
+    /// <summary>True for <c>default(Shape)</c>, which no constructor makes.</summary>
+    internal bool IsDefault => dims is null;
+
     /// <summary>The dimensions, outermost first.</summary>
     public ReadOnlySpan<int> Dims => dims ?? Empty;
 

@@ -29,7 +29,7 @@ public sealed partial class Tape
 {
     private object?[] tensorTapes = new object?[2];
     private int noGradDepth;
-    private bool detectAnomalies, slowRecording; // slowRecording = inside NoGrad or detecting anomalies
+    private bool detectAnomalies;
     private int recordingThread; // managed thread id of the current recording (0: none since the last Reset)
 
     /// <summary>
@@ -53,7 +53,7 @@ public sealed partial class Tape
     }
 
     /// <summary>Creates an empty tape.</summary>
-    public Tape() => InitScalars();
+    public Tape() => Scalars = new ScalarTape(this);
 
     /// <summary>Counts calls to <see cref="Reset"/>; values recorded in an earlier generation are refused.</summary>
     public int Generation { get; private set; }
@@ -81,12 +81,12 @@ public sealed partial class Tape
         set
         {
             detectAnomalies = value;
-            slowRecording = detectAnomalies || noGradDepth != 0;
+            Scalars.SlowRecording = detectAnomalies || noGradDepth != 0;
         }
     }
 
     /// <summary>Number of scalar operations recorded since the last reset.</summary>
-    public int ScalarCount => sCount;
+    public int ScalarCount => Scalars.Count;
 
     /// <summary>Number of tensor operations of element type <typeparamref name="T"/> recorded since the last reset.</summary>
     public int TensorCount<T>() where T : IFloatingPointIeee754<T> => Tensors<T>().Count;
@@ -99,9 +99,7 @@ public sealed partial class Tape
     {
         Generation++;
         recordingThread = 0;
-        if (sTraces is not null) Array.Clear(sTraces, 0, Math.Min(sCount, sTraces.Length));
-        sCount = 0;
-        sConstCount = 0;
+        Scalars.Reset();
         foreach (var t in tensorTapes) (t as ITensorTape)?.Reset();
     }
 
@@ -111,7 +109,7 @@ public sealed partial class Tape
     /// </summary>
     public NoGradScope NoGrad()
     {
-        slowRecording = true;
+        Scalars.SlowRecording = true;
         return new(this, ++noGradDepth);
     }
 
@@ -132,7 +130,7 @@ public sealed partial class Tape
             // Depth-stamped, so a second Dispose (or a copy's) cannot close an enclosing scope.
             if (tape is null || tape.noGradDepth < depth) return;
             tape.noGradDepth = depth - 1;
-            tape.slowRecording = tape.detectAnomalies || tape.noGradDepth != 0;
+            tape.Scalars.SlowRecording = tape.detectAnomalies || tape.noGradDepth != 0;
         }
     }
 
@@ -175,9 +173,9 @@ public sealed partial class Tape
         if (values.Length != shape.Length)
             throw new ArgumentException($"Shape {shape} needs {shape.Length} values but {values.Length} were given.", nameof(values));
         var t = Tensors<T>();
-        int i = t.Push(TensorOp.Constant, shape);
-        values.CopyTo(t.Nodes[i].Value);
-        return t.Handle(i);
+        var constant = t.NewConstant(shape, out var copy);
+        values.CopyTo(copy);
+        return t.Handle(constant.Index); // checked for NaN and ±∞ in anomaly mode
     }
 
     /// <summary>
@@ -199,7 +197,13 @@ public sealed partial class Tape
         return Constant(values, t.NextShape(dims));
     }
 
-    /// <summary>A rank-0 constant holding <paramref name="value"/>.</summary>
+    /// <summary>
+    /// A rank-0 tensor constant holding <paramref name="value"/>. Obsolete: <c>tape.Constant&lt;double&gt;(2.0)</c>
+    /// read like the <see cref="Scalar"/> constant <c>tape.Constant(2.0)</c>, and <c>tape.Constant(2f)</c>
+    /// silently made a tensor; write <c>tape.Constant(Tensor.Scalar(value))</c>.
+    /// </summary>
+    [Obsolete("tape.Constant<T>(value) makes a rank-0 tensor although tape.Constant(2.0) makes a Scalar: write tape.Constant(Tensor.Scalar(value)).")]
+    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
     public Var<T> Constant<T>(T value) where T : IFloatingPointIeee754<T> => Tensors<T>().ConstantValue(value);
 
     /// <summary>

@@ -1,8 +1,8 @@
 namespace AutoDiff;
 
 /// <summary>
-/// The closed set of tensor primitives. Each family's forward and backward live side by side in
-/// <c>Ops/*.cs</c>; <see cref="TensorTape{T}.Sweep"/> is the one switch that dispatches them.
+/// The closed set of tensor primitives. Each one's forward and rules (fused backward, VJP, JVP) live side
+/// by side in <c>Ops/*.cs</c>; <see cref="TensorRules{T}"/> is the table that maps an op to its rules.
 /// </summary>
 internal enum TensorOp : byte
 {
@@ -11,8 +11,35 @@ internal enum TensorOp : byte
     Exp, Log,
     Max, Where,
     Sum, SumAxis,
+    /// <summary>Sums over the axes along which the input is broadcast to reach it: the node's shape (the adjoint of broadcasting).</summary>
+    SumTo,
+    /// <summary>Repeats the input along the axes of the node's shape where it has size 1 or is missing.</summary>
+    BroadcastTo,
     Reshape, Transpose, Slice,
+    /// <summary>Places the input into zeros along Axis at Offset: the adjoint of Slice.</summary>
+    Pad,
     MatMul,
     Elementwise,
-    Conv2d, MaxPool2d, AvgPool2d,
+    /// <summary>A user-defined <see cref="TensorFunction{T}"/>; its inputs are the node's <c>Inputs</c>.</summary>
+    Function,
+    /// <summary>
+    /// A value known only to first order (a derivative from an activation without a <c>Derivative</c>,
+    /// a TensorFunction's VJP without a tape rule): A is the node whose derivative it is, B the adjoint it
+    /// is linear in (or −1). Differentiating it again throws, naming that node's function.
+    /// </summary>
+    Opaque,
+    /// <summary>2-d convolution y = x ⋆ w (A = x, B = w); Axis = stride | dilation ≪ 16, Offset = padding | groups ≪ 16.</summary>
+    Conv2d,
+    /// <summary>Its adjoint in x, the transposed convolution x̄ = w ⋆ᵀ ȳ (A = ȳ, B = w; the node has x's shape); attributes as Conv2d.</summary>
+    Conv2dInput,
+    /// <summary>Its adjoint in w, w̄ = x ⋆_w ȳ (A = x, B = ȳ; the node has w's shape); attributes as Conv2d.</summary>
+    Conv2dWeight,
+    /// <summary>Max pooling as a gather at recorded window positions (A = x, C = the positions); Axis = kernel, Offset = stride.</summary>
+    MaxPool2d,
+    /// <summary>Its adjoint: a scatter of A to the recorded positions C, into the input's shape (the node's).</summary>
+    MaxUnpool2d,
+    /// <summary>Average pooling (A = x); Axis = kernel, Offset = stride.</summary>
+    AvgPool2d,
+    /// <summary>Its adjoint: A/kernel² spread over each window, into the input's shape (the node's).</summary>
+    AvgUnpool2d,
 }

@@ -1,19 +1,35 @@
 using System.Numerics;
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 
 namespace AutoDiff;
 
-/// <summary>One recorded tensor operation: inputs, attributes, value and adjoint buffers (reused across resets).</summary>
+/// <summary>
+/// One recorded tensor operation: what it is, what it reads, its attributes, and its value and adjoint
+/// buffers (each slot keeps its buffers across resets, so re-recording the same graph allocates nothing).
+/// Every op reads <see cref="A"/> (its first input) and most nothing else; the table says which op uses
+/// which of the other fields:
+/// <code>
+///   B          second input: Add Sub Mul Div Max MatMul Where Conv2d*; Opaque: the adjoint it is linear in
+///   C          Where: the condition (no gradient flows into it); MaxPool2d MaxUnpool2d: the recorded window positions
+///   Inputs     Function: every input, in order
+///   Axis       SumAxis Slice Pad: the axis; Conv2d*: stride | dilation ≪ 16; pooling: the kernel size
+///   Offset     Slice Pad: the window's start along Axis; Conv2d*: padding | groups ≪ 16; pooling: the stride
+///   Alpha      Scale: the factor
+///   TransposeA/TransposeB   MatMul: use aᵀ / bᵀ (the rules of MatMul record these)
+///   Function   Elementwise: its ElementwiseFunction; Function: its TensorFunction
+/// </code>
+/// </summary>
 internal struct TensorNode<T>
 {
     public TensorOp Op;
-    public bool RequiresGrad;
-    public int A, B, C;
+    public bool RequiresGrad;  // some tracked leaf reaches this node, so the sweeps give it an adjoint
+    public bool TransposeA, TransposeB;
+    public int A, B, C;        // input nodes, −1 where unused
     public int Axis;
-    public int Offset;         // Slice: the window's start along Axis
+    public int Offset;
     public T Alpha;
     public object? Function;
+    public int[]? Inputs;      // this slot's input array, kept across resets (its length is the arity)
     public Shape Shape;
     public T[] Value;          // Value[..Shape.Length] is the value; may be shared (leaf, reshape)
     public T[]? OwnedValue;    // this slot's own buffer, kept across resets
@@ -22,12 +38,15 @@ internal struct TensorNode<T>
     public int[]? ShapeCache;  // the last non-inherited shape this slot had, reused when equal
 }
 
-/// <summary>The tensor section of a <see cref="Tape"/> for one element type.</summary>
-internal sealed class TensorTape<T> : ITensorTape where T : IFloatingPointIeee754<T>
+/// <summary>
+/// The tensor section of a <see cref="Tape"/> for one element type: the recorded nodes, their adjoint
+/// buffers and the first-order reverse sweep. Each node's rules are its row of <see cref="TensorRules{T}"/>.
+/// </summary>
+internal sealed partial class TensorTape<T> : ITensorTape where T : IFloatingPointIeee754<T>
 {
     internal TensorNode<T>[] Nodes = new TensorNode<T>[64];
     private int stamp, sweptUpTo = -1, sweptGeneration = -1;
-    private T[] scratch = new T[64], scratch2 = new T[64];
+    private T[] scratch = new T[64], scratch2 = new T[64], discard = new T[64];
 
     public TensorTape(Tape owner) => Owner = owner;
 
@@ -41,6 +60,13 @@ internal sealed class TensorTape<T> : ITensorTape where T : IFloatingPointIeee75
     {
         if (Traces is not null) Array.Clear(Traces, 0, Math.Min(Count, Traces.Length));
         Count = 0;
+    }
+
+    /// <summary>Forgets the nodes from <paramref name="count"/> on (scratch work of the derivative drivers, whose handles never escape).</summary>
+    public void Truncate(int count)
+    {
+        if (Traces is not null) Array.Clear(Traces, count, Math.Max(0, Math.Min(Count, Traces.Length) - count));
+        Count = count;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -62,6 +88,7 @@ internal sealed class TensorTape<T> : ITensorTape where T : IFloatingPointIeee75
         n.RequiresGrad = requiresGrad && Owner.IsRecording;
         n.A = a; n.B = b; n.C = -1;
         n.Axis = 0; n.Offset = 0; n.Alpha = T.Zero; n.Function = null;
+        n.TransposeA = n.TransposeB = false;
         n.Shape = shape;
         if (external is not null) n.Value = external;
         else
@@ -84,9 +111,23 @@ internal sealed class TensorTape<T> : ITensorTape where T : IFloatingPointIeee75
         return Shape.Own(cache);
     }
 
+    /// <summary>
+    /// The input array of the node about to be recorded (slot <see cref="Count"/>), with exactly
+    /// <paramref name="count"/> elements, reused across resets when the count is the same.
+    /// </summary>
+    public int[] NextInputs(int count)
+    {
+        int i = Count;
+        if (i == Nodes.Length) Array.Resize(ref Nodes, i * 2);
+        ref var inputs = ref Nodes[i].Inputs;
+        if (inputs is null || inputs.Length != count) inputs = new int[count];
+        return inputs;
+    }
+
     public bool AnyRequiresGrad(int a, int b = -1) =>
         (a >= 0 && Nodes[a].RequiresGrad) || (b >= 0 && Nodes[b].RequiresGrad);
 
+    /// <summary>The handle of a node just recorded (checked for NaN and ±∞ in anomaly mode).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Var<T> Handle(int i)
     {
@@ -94,12 +135,32 @@ internal sealed class TensorTape<T> : ITensorTape where T : IFloatingPointIeee75
         return new Var<T>(this, i, Owner.Generation);
     }
 
+    /// <summary>A handle to a node recorded earlier, for the rules that read it.</summary>
+    public Var<T> VarOf(int i) => new(this, i, Owner.Generation);
+
     public Var<T> Leaf(Tensor<T> value, bool requiresGrad)
     {
         ArgumentNullException.ThrowIfNull(value);
         return Handle(Push(requiresGrad ? TensorOp.Leaf : TensorOp.Constant, value.Shape, requiresGrad: requiresGrad, external: value.Data));
     }
 
+    /// <summary>A new constant of <paramref name="shape"/> whose values the caller writes (in full) into <paramref name="values"/>.</summary>
+    public Var<T> NewConstant(Shape shape, out Span<T> values)
+    {
+        int i = Push(TensorOp.Constant, shape);
+        values = Nodes[i].Value.AsSpan(0, shape.Length);
+        return VarOf(i);
+    }
+
+    /// <summary>A constant of <paramref name="shape"/> with every element <paramref name="value"/>.</summary>
+    public Var<T> Full(Shape shape, T value)
+    {
+        var v = NewConstant(shape, out var values);
+        values.Fill(value);
+        return v;
+    }
+
+    /// <summary>A rank-0 constant holding <paramref name="value"/>.</summary>
     public Var<T> ConstantValue(T value)
     {
         int i = Push(TensorOp.Constant, Shape.ScalarShape);
@@ -115,8 +176,18 @@ internal sealed class TensorTape<T> : ITensorTape where T : IFloatingPointIeee75
         return s.AsSpan(0, length);
     }
 
-    /// <summary>The adjoint buffer of node <paramref name="i"/> for the current sweep, zeroed on first touch.</summary>
-    public Span<T> GradOf(int i)
+    /// <summary>A buffer of <paramref name="length"/> elements whose contents nobody reads: the adjoint of an input that needs none.</summary>
+    public Span<T> Discard(int length)
+    {
+        if (discard.Length < length) discard = new T[Math.Max(length, discard.Length * 2)];
+        return discard.AsSpan(0, length);
+    }
+
+    /// <summary>
+    /// The adjoint buffer of node <paramref name="i"/> in the current sweep, to add a contribution into:
+    /// cleared the first time the sweep touches it.
+    /// </summary>
+    public Span<T> AdjointToAdd(int i)
     {
         ref var n = ref Nodes[i];
         int len = n.Shape.Length;
@@ -131,15 +202,16 @@ internal sealed class TensorTape<T> : ITensorTape where T : IFloatingPointIeee75
     }
 
     /// <summary>
-    /// The adjoint buffer of node <paramref name="i"/>, not cleared: <paramref name="fresh"/> says this is
-    /// its first contribution in the sweep, which the caller must then write in full (no clearing pass).
+    /// The adjoint buffer of node <paramref name="i"/>, not cleared: <paramref name="first"/> says it holds
+    /// nothing of this sweep yet, and the caller must then write it in full (overwrite, saving a clearing
+    /// pass); otherwise the caller adds to it.
     /// </summary>
-    public Span<T> GradFor(int i, out bool fresh)
+    public Span<T> AdjointToWrite(int i, out bool first)
     {
         ref var n = ref Nodes[i];
         int len = n.Shape.Length;
         if (n.Grad is null || n.Grad.Length < len) n.Grad = new T[len];
-        fresh = n.GradStamp != stamp;
+        first = n.GradStamp != stamp;
         n.GradStamp = stamp;
         return n.Grad.AsSpan(0, len);
     }
@@ -148,65 +220,68 @@ internal sealed class TensorTape<T> : ITensorTape where T : IFloatingPointIeee75
     public void AddGradProduct(int i, ReadOnlySpan<T> g, ReadOnlySpan<T> x, T alpha)
     {
         if (!Nodes[i].RequiresGrad) return;
-        var d = GradFor(i, out bool fresh);
-        Kernels.Accumulate.Product(g, x, alpha, d, fresh);
+        var d = AdjointToWrite(i, out bool first);
+        Kernels.Accumulate.Product(g, x, alpha, d, first);
     }
 
     /// <summary><c>ī (+)= α·g</c> for node i, when it needs an adjoint.</summary>
     public void AddGradScaled(int i, ReadOnlySpan<T> g, T alpha)
     {
         if (!Nodes[i].RequiresGrad) return;
-        var d = GradFor(i, out bool fresh);
-        Kernels.Accumulate.Scaled(g, alpha, d, fresh);
+        var d = AdjointToWrite(i, out bool first);
+        Kernels.Accumulate.Scaled(g, alpha, d, first);
     }
 
-    /// <summary>The adjoint of node <paramref name="i"/> after the last sweep (zeros if it was not reached).</summary>
-    public ReadOnlySpan<T> FinalGrad(int i)
+    /// <summary>The finished gradient of node <paramref name="i"/> after the last sweep (zeros if the sweep did not reach it).</summary>
+    public ReadOnlySpan<T> GradientAfterSweep(int i)
     {
         if (sweptGeneration != Owner.Generation || i > sweptUpTo)
             throw new InvalidOperationException("No gradient yet: call tape.Backward(output) on an output recorded after this value.");
-        return GradOf(i);
+        return AdjointToAdd(i);
     }
 
-    /// <summary>One reverse sweep from node <paramref name="top"/>, seeded with 1 or <paramref name="seed"/>.</summary>
+    /// <summary>
+    /// The nodes whose adjoints node <paramref name="i"/> feeds, in the order its rules number them
+    /// (a, then b; a Function's inputs): the condition of Where gets none. <paramref name="pair"/> holds A and B.
+    /// </summary>
+    public ReadOnlySpan<int> GradInputs(int i, Span<int> pair)
+    {
+        ref var n = ref Nodes[i];
+        if (n.Op is TensorOp.Constant or TensorOp.Leaf) return [];
+        if (n.Op == TensorOp.Function) return n.Inputs;
+        pair[0] = n.A;
+        pair[1] = n.B;
+        return pair[..(n.B >= 0 ? 2 : n.A >= 0 ? 1 : 0)];
+    }
+
+    /// <summary>The nodes that node <paramref name="i"/> reads, for diagnostics and graph exports (allocates).</summary>
+    public int[] InputList(int i)
+    {
+        ref var n = ref Nodes[i];
+        if (n.Op is TensorOp.Constant or TensorOp.Leaf) return [];
+        if (n.Op == TensorOp.Function) return (int[])n.Inputs!.Clone();
+        return new[] { n.A, n.B, n.C }.Where(k => k >= 0).ToArray();
+    }
+
+    /// <summary>
+    /// The first-order reverse sweep from node <paramref name="top"/>, seeded with 1 or <paramref name="seed"/>:
+    /// each reached node's fused <see cref="TensorRule{T}.Backward"/> adds into its inputs' adjoints.
+    /// </summary>
     public void Sweep(int top, ReadOnlySpan<T> seed)
     {
         stamp++;
         if (stamp == int.MaxValue) { stamp = 1; for (int j = 0; j < Count; j++) Nodes[j].GradStamp = 0; }
-        var g0 = GradFor(top, out _);
+        var g0 = AdjointToWrite(top, out _);
         if (seed.IsEmpty) g0.Fill(T.One); else seed.CopyTo(g0);
         bool anomalies = Owner.DetectAnomalies;
         for (int i = top; i >= 0; i--)
         {
             ref var n = ref Nodes[i];
-            if (n.GradStamp != stamp || !n.RequiresGrad) continue;
-            ReadOnlySpan<T> g = n.Grad.AsSpan(0, n.Shape.Length);
-            switch (n.Op)
-            {
-                case TensorOp.Constant: case TensorOp.Leaf: break;
-                case TensorOp.Add: case TensorOp.Sub: case TensorOp.Mul: case TensorOp.Div: case TensorOp.Max:
-                    ArithmeticOps.BackwardBinary(this, ref n, i, g); break;
-                case TensorOp.Neg: ArithmeticOps.BackwardNeg(this, ref n, g); break;
-                case TensorOp.Scale: ArithmeticOps.BackwardScale(this, ref n, g); break;
-                case TensorOp.Exp: ExponentialOps.BackwardExp(this, ref n, g); break;
-                case TensorOp.Log: ExponentialOps.BackwardLog(this, ref n, g); break;
-                case TensorOp.Where: SelectionOps.BackwardWhere(this, ref n, g); break;
-                case TensorOp.Sum: ReductionOps.BackwardSum(this, ref n, g); break;
-                case TensorOp.SumAxis: ReductionOps.BackwardSumAxis(this, ref n, g); break;
-                case TensorOp.Reshape: LayoutOps.BackwardReshape(this, ref n, g); break;
-                case TensorOp.Transpose: LayoutOps.BackwardTranspose(this, ref n, g); break;
-                case TensorOp.Slice: LayoutOps.BackwardSlice(this, ref n, g); break;
-                case TensorOp.MatMul: MatMulOps.Backward(this, ref n, g); break;
-                case TensorOp.Elementwise: ElementwiseOps.Backward(this, ref n, g); break;
-                case TensorOp.Conv2d: ConvolutionOps.Backward(this, ref n, g); break;
-                case TensorOp.MaxPool2d: PoolingOps.BackwardMax(this, ref n, g); break;
-                case TensorOp.AvgPool2d: PoolingOps.BackwardAvg(this, ref n, g); break;
-                default: throw new InvalidOperationException($"Tensor op {n.Op} has no backward rule.");
-            }
+            if (n.GradStamp != stamp || !n.RequiresGrad || n.Op == TensorOp.Leaf) continue;
+            TensorRules<T>.Of(n.Op).Backward(this, ref n, i, n.Grad.AsSpan(0, n.Shape.Length));
             if (anomalies) Anomalies.CheckGradients(this, i);
         }
         sweptUpTo = top;
         sweptGeneration = Owner.Generation;
     }
-
 }

@@ -5,49 +5,49 @@ namespace AutoDiff;
 public readonly partial struct Var<T>
 {
     /// <summary><c>a + b</c> with NumPy broadcasting; ∂/∂a = ∂/∂b = 1 (summed over broadcast axes).</summary>
-    public static Var<T> operator +(Var<T> a, Var<T> b) => ArithmeticOps.Binary(TensorOp.Add, a, b);
+    public static Var<T> operator +(Var<T> a, Var<T> b) => ArithmeticOps.Binary<T, AddOp<T>>(a, b);
 
     /// <summary><c>a − b</c> with broadcasting.</summary>
-    public static Var<T> operator -(Var<T> a, Var<T> b) => ArithmeticOps.Binary(TensorOp.Sub, a, b);
+    public static Var<T> operator -(Var<T> a, Var<T> b) => ArithmeticOps.Binary<T, SubOp<T>>(a, b);
 
     /// <summary>Element-wise <c>a·b</c> with broadcasting; ∂/∂a = b, ∂/∂b = a.</summary>
-    public static Var<T> operator *(Var<T> a, Var<T> b) => ArithmeticOps.Binary(TensorOp.Mul, a, b);
+    public static Var<T> operator *(Var<T> a, Var<T> b) => ArithmeticOps.Binary<T, MulOp<T>>(a, b);
 
     /// <summary>Element-wise <c>a / b</c> with broadcasting; ∂/∂a = 1/b, ∂/∂b = −a/b².</summary>
-    public static Var<T> operator /(Var<T> a, Var<T> b) => ArithmeticOps.Binary(TensorOp.Div, a, b);
+    public static Var<T> operator /(Var<T> a, Var<T> b) => ArithmeticOps.Binary<T, DivOp<T>>(a, b);
 
     /// <summary><c>−a</c>.</summary>
-    public static Var<T> operator -(Var<T> a) => ArithmeticOps.Neg(a);
+    public static Var<T> operator -(Var<T> a) => ArithmeticOps.Unary<T, NegOp<T>>(a);
 
     /// <summary><c>a + c</c>.</summary>
-    public static Var<T> operator +(Var<T> a, T c) => a + a.Checked.ConstantValue(c);
+    public static Var<T> operator +(Var<T> a, T c) => a + a.Section.ConstantValue(c);
 
     /// <summary><c>c + a</c>.</summary>
-    public static Var<T> operator +(T c, Var<T> a) => a.Checked.ConstantValue(c) + a;
+    public static Var<T> operator +(T c, Var<T> a) => a.Section.ConstantValue(c) + a;
 
     /// <summary><c>a − c</c>.</summary>
-    public static Var<T> operator -(Var<T> a, T c) => a - a.Checked.ConstantValue(c);
+    public static Var<T> operator -(Var<T> a, T c) => a - a.Section.ConstantValue(c);
 
     /// <summary><c>c − a</c>.</summary>
-    public static Var<T> operator -(T c, Var<T> a) => a.Checked.ConstantValue(c) - a;
+    public static Var<T> operator -(T c, Var<T> a) => a.Section.ConstantValue(c) - a;
 
     /// <summary><c>c·a</c>; ∂/∂a = c.</summary>
-    public static Var<T> operator *(Var<T> a, T c) => ArithmeticOps.Scale(a, c);
+    public static Var<T> operator *(Var<T> a, T c) => ArithmeticOps.Unary<T, ScaleOp<T>>(a, c);
 
     /// <summary><c>c·a</c>; ∂/∂a = c.</summary>
-    public static Var<T> operator *(T c, Var<T> a) => ArithmeticOps.Scale(a, c);
+    public static Var<T> operator *(T c, Var<T> a) => ArithmeticOps.Unary<T, ScaleOp<T>>(a, c);
 
     /// <summary><c>a / c</c>.</summary>
-    public static Var<T> operator /(Var<T> a, T c) => a / a.Checked.ConstantValue(c);
+    public static Var<T> operator /(Var<T> a, T c) => a / a.Section.ConstantValue(c);
 
     /// <summary><c>c / a</c>.</summary>
-    public static Var<T> operator /(T c, Var<T> a) => a.Checked.ConstantValue(c) / a;
+    public static Var<T> operator /(T c, Var<T> a) => a.Section.ConstantValue(c) / a;
 
     /// <summary>Element-wise <c>eˣ</c>; derivative eˣ (the output, reused).</summary>
-    public Var<T> Exp() => ExponentialOps.Unary(TensorOp.Exp, this);
+    public Var<T> Exp() => ArithmeticOps.Unary<T, ExpOp<T>>(this);
 
     /// <summary>Element-wise natural logarithm; derivative 1/x.</summary>
-    public Var<T> Log() => ExponentialOps.Unary(TensorOp.Log, this);
+    public Var<T> Log() => ArithmeticOps.Unary<T, LogOp<T>>(this);
 
     /// <summary>Element-wise <c>x²</c>, as <c>x·x</c>.</summary>
     public Var<T> Square() => this * this;
@@ -63,7 +63,7 @@ public readonly partial struct Var<T>
     {
         int n = Shape.Length;
         if (n == 0) throw new InvalidOperationException($"Mean of an empty tensor (shape {Shape}) is undefined.");
-        return ArithmeticOps.Scale(Sum(), T.One / T.CreateChecked(n));
+        return ArithmeticOps.Unary<T, ScaleOp<T>>(Sum(), T.One / T.CreateChecked(n));
     }
 
     /// <summary>The mean over <paramref name="axis"/>; undefined (throws) when that axis is empty.</summary>
@@ -72,7 +72,7 @@ public readonly partial struct Var<T>
         var s = Shape;
         int n = s[axis];
         if (n == 0) throw new InvalidOperationException($"Mean over axis {axis} of shape {s} is undefined: the axis is empty.");
-        return ArithmeticOps.Scale(Sum(axis, keepDims), T.One / T.CreateChecked(n));
+        return ArithmeticOps.Unary<T, ScaleOp<T>>(Sum(axis, keepDims), T.One / T.CreateChecked(n));
     }
 
     /// <summary>The same elements with new dimensions (a view); one dimension may be −1 to infer it.</summary>
@@ -99,7 +99,7 @@ public readonly partial struct Var<T>
     /// <summary>The same values as a constant: gradients stop here.</summary>
     public Var<T> Detach()
     {
-        var t = Checked;
+        var t = Section;
         return t.Handle(t.Push(TensorOp.Constant, Shape, external: t.Nodes[Index].Value));
     }
 
@@ -135,10 +135,10 @@ public readonly partial struct Var<T>
 public static class Var
 {
     /// <summary>Element-wise <c>max(a, b)</c> with broadcasting; the gradient goes to the larger input, to <paramref name="a"/> on a tie.</summary>
-    public static Var<T> Max<T>(Var<T> a, Var<T> b) where T : IFloatingPointIeee754<T> => ArithmeticOps.Binary(TensorOp.Max, a, b);
+    public static Var<T> Max<T>(Var<T> a, Var<T> b) where T : IFloatingPointIeee754<T> => ArithmeticOps.Binary<T, MaxOp<T>>(a, b);
 
     /// <summary>Element-wise <c>max(a, c)</c>; with c = 0 this is ReLU.</summary>
-    public static Var<T> Max<T>(Var<T> a, T c) where T : IFloatingPointIeee754<T> => Max(a, a.Checked.ConstantValue(c));
+    public static Var<T> Max<T>(Var<T> a, T c) where T : IFloatingPointIeee754<T> => Max(a, a.Section.ConstantValue(c));
 
     /// <summary>Element-wise <c>condition ≠ 0 ? a : b</c> (all three of one shape); no gradient flows into the condition.</summary>
     public static Var<T> Where<T>(Var<T> condition, Var<T> a, Var<T> b) where T : IFloatingPointIeee754<T> => SelectionOps.Where(condition, a, b);
@@ -146,6 +146,17 @@ public static class Var
     /// <summary>A constant mask, 1 where <c>a &gt; b</c> (broadcast) and 0 elsewhere.</summary>
     public static Var<T> Greater<T>(Var<T> a, Var<T> b) where T : IFloatingPointIeee754<T> => SelectionOps.Greater(a, b);
 
+    /// <summary>
+    /// Records the user-defined primitive <paramref name="function"/> applied to <paramref name="inputs"/>
+    /// (all on one tape) as one operation: <c>y = f(x₀, …, xₙ₋₁)</c>, with the shape its
+    /// <see cref="TensorFunction{T}.OutputShape"/> gives. The backward sweep calls its
+    /// <see cref="TensorFunction{T}.Backward"/>; higher-order derivatives use its optional
+    /// <see cref="TensorFunction{T}.TryVjp"/> and <see cref="TensorFunction{T}.TryJvp"/> rules. Allocates
+    /// nothing when the same graph is recorded again (after <see cref="Tape.Reset"/>).
+    /// </summary>
+    public static Var<T> Function<T>(TensorFunction<T> function, params ReadOnlySpan<Var<T>> inputs) where T : IFloatingPointIeee754<T>
+        => FunctionOps.Function(function, inputs);
+
     /// <summary>A constant mask, 1 where <c>a &gt; c</c> and 0 elsewhere.</summary>
-    public static Var<T> Greater<T>(Var<T> a, T c) where T : IFloatingPointIeee754<T> => SelectionOps.Greater(a, a.Checked.ConstantValue(c));
+    public static Var<T> Greater<T>(Var<T> a, T c) where T : IFloatingPointIeee754<T> => SelectionOps.Greater(a, a.Section.ConstantValue(c));
 }

@@ -24,9 +24,16 @@ public readonly partial struct Var<T> where T : IFloatingPointIeee754<T>
     internal Tape? Tape => Store?.Owner;
 
     /// <summary>The tape this value was recorded on.</summary>
-    public Tape Owner => Checked.Owner;
+    public Tape Owner => Section.Owner;
 
-    internal TensorTape<T> Checked
+    /// <summary>True for <c>default(Var&lt;T&gt;)</c>; the higher-order rules use it for a zero adjoint or tangent.</summary>
+    internal bool IsDefault => Store is null;
+
+    /// <summary>
+    /// The tape section this value lives in, after checking that the handle is live: throws for a
+    /// default handle or one recorded before the last <see cref="Tape.Reset"/>.
+    /// </summary>
+    internal TensorTape<T> Section
     {
         get
         {
@@ -38,10 +45,10 @@ public readonly partial struct Var<T> where T : IFloatingPointIeee754<T>
     }
 
     /// <summary>The dimensions.</summary>
-    public Shape Shape => Checked.ShapeOf(Index);
+    public Shape Shape => Section.ShapeOf(Index);
 
     /// <summary>The values computed when this was recorded, row-major.</summary>
-    public ReadOnlySpan<T> Value => Checked.ValueOf(Index);
+    public ReadOnlySpan<T> Value => Section.ValueOf(Index);
 
     /// <summary>The single value of a one-element tensor.</summary>
     public T Item
@@ -54,10 +61,10 @@ public readonly partial struct Var<T> where T : IFloatingPointIeee754<T>
     }
 
     /// <summary>∂output/∂this from the last backward sweep, with this value's shape (zeros if not reached).</summary>
-    public ReadOnlySpan<T> Grad => Checked.FinalGrad(Index);
+    public ReadOnlySpan<T> Grad => Section.GradientAfterSweep(Index);
 
     /// <summary>True when gradients flow into this value (it depends on a tracked leaf).</summary>
-    public bool RequiresGrad => Checked.RequiresGrad(Index);
+    public bool RequiresGrad => Section.RequiresGrad(Index);
 
     /// <summary>A copy of the value as a <see cref="Tensor{T}"/>.</summary>
     public Tensor<T> ToTensor() => new(Value.ToArray(), Shape);
@@ -71,10 +78,10 @@ public readonly partial struct Var<T> where T : IFloatingPointIeee754<T>
     /// <summary>The tape both operands belong to, or a clear error.</summary>
     internal static TensorTape<T> Same(Var<T> a, Var<T> b)
     {
-        var s = a.Checked;
+        var s = a.Section;
         if (b.Store is null) throw new InvalidOperationException("This Var is default-initialised: it belongs to no tape.");
         if (b.Store != s) throw new InvalidOperationException("The two Vars were recorded on different tapes.");
-        _ = b.Checked;
+        _ = b.Section;
         return s;
     }
 }

@@ -44,5 +44,8 @@ for (int i = 0; i < 4; i++)
 // 4. the built-ins came with the package too
 Check(Activations.ByName<double>("sigmoid") is not null && Math.Abs(Activations.SigmoidDerivative(0.0) - 0.25) < 1e-15, "built-in Sigmoid");
 
+// 5. a gradient property from AutoDiffTape.FsCheck over the custom activation
+failures += GradientProperty.Run();
+
 Console.WriteLine(failures == 0 ? "consumer: all checks passed" : $"consumer: {failures} check(s) failed");
 return failures == 0 ? 0 : 1;

@@ -27,7 +27,8 @@ internal enum Op : byte
 }
 
 /// <summary>One node of a hash-consed expression graph; children are node indices.</summary>
-internal readonly record struct Node(Op Op, int A, int B, int C, double Value, string? Name, EquatableArray<int> Args)
+/// <remarks><see cref="Generic"/> marks a call to a generic <c>[Differentiable]</c> method (its function object needs a type argument).</remarks>
+internal readonly record struct Node(Op Op, int A, int B, int C, double Value, string? Name, EquatableArray<int> Args, bool Generic = false)
 {
     public static Node Of(Op op, int a = -1, int b = -1, int c = -1) => new(op, a, b, c, 0, null, default);
 

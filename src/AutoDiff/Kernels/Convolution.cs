@@ -24,13 +24,13 @@ namespace AutoDiff.Kernels;
 /// </remarks>
 internal static class Convolution
 {
-    /// <summary><c>y = x ⋆ w</c> (overwrites y).</summary>
-    public static void Forward<T>(in Conv2dGeometry g, ReadOnlySpan<T> x, ReadOnlySpan<T> w, Span<T> y) where T : IFloatingPointIeee754<T>
+    /// <summary><c>y = x ⋆ w</c>, or <c>y += x ⋆ w</c> when <paramref name="accumulate"/>.</summary>
+    public static void Forward<T>(in Conv2dGeometry g, ReadOnlySpan<T> x, ReadOnlySpan<T> w, Span<T> y, bool accumulate = false) where T : IFloatingPointIeee754<T>
     {
         Check(g, x.Length, w.Length, y.Length);
-        if (typeof(T) == typeof(float)) Fast<float>.Forward(g, Cast<T, float>(x), Cast<T, float>(w), Cast<T, float>(y));
-        else if (typeof(T) == typeof(double)) Fast<double>.Forward(g, Cast<T, double>(x), Cast<T, double>(w), Cast<T, double>(y));
-        else ConvolutionNaive.Forward(g, x, w, y);
+        if (typeof(T) == typeof(float)) Fast<float>.Forward(g, Cast<T, float>(x), Cast<T, float>(w), Cast<T, float>(y), accumulate);
+        else if (typeof(T) == typeof(double)) Fast<double>.Forward(g, Cast<T, double>(x), Cast<T, double>(w), Cast<T, double>(y), accumulate);
+        else ConvolutionNaive.Forward(g, x, w, y, accumulate);
     }
 
     /// <summary><c>x̄ = w ⋆ᵀ ȳ</c>, or <c>x̄ += w ⋆ᵀ ȳ</c> when <paramref name="accumulate"/>: <c>x̄[n, c, ·] = Σ ȳ[n, o, i, j]·w[o, c, kh, kw]</c> over the outputs that read x[n, c, ·].</summary>
@@ -65,11 +65,11 @@ internal static class Convolution
 
     private static class Fast<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
-        public static void Forward(in Conv2dGeometry g, ReadOnlySpan<T> x, ReadOnlySpan<T> w, Span<T> y)
+        public static void Forward(in Conv2dGeometry g, ReadOnlySpan<T> x, ReadOnlySpan<T> w, Span<T> y, bool accumulate)
         {
-            if (ForceNaive || !Vector256.IsHardwareAccelerated) ConvolutionNaive.Forward(g, x, w, y);
-            else if (Vector512.IsHardwareAccelerated && !Force256) ConvolutionDriver<T, Vector512<T>, Simd512<T>>.Forward(g, x, w, y);
-            else ConvolutionDriver<T, Vector256<T>, Simd256<T>>.Forward(g, x, w, y);
+            if (ForceNaive || !Vector256.IsHardwareAccelerated) ConvolutionNaive.Forward(g, x, w, y, accumulate);
+            else if (Vector512.IsHardwareAccelerated && !Force256) ConvolutionDriver<T, Vector512<T>, Simd512<T>>.Forward(g, x, w, y, accumulate);
+            else ConvolutionDriver<T, Vector256<T>, Simd256<T>>.Forward(g, x, w, y, accumulate);
         }
 
         public static void BackwardInput(in Conv2dGeometry g, ReadOnlySpan<T> gy, ReadOnlySpan<T> w, Span<T> gx, bool accumulate)
@@ -97,7 +97,7 @@ internal static class Convolution
 /// <summary>The definition's loops, for element types without SIMD kernels (and as a second path in tests).</summary>
 internal static class ConvolutionNaive
 {
-    public static void Forward<T>(in Conv2dGeometry g, ReadOnlySpan<T> x, ReadOnlySpan<T> w, Span<T> y) where T : IFloatingPointIeee754<T>
+    public static void Forward<T>(in Conv2dGeometry g, ReadOnlySpan<T> x, ReadOnlySpan<T> w, Span<T> y, bool accumulate) where T : IFloatingPointIeee754<T>
     {
         for (int n = 0; n < g.N; n++)
             for (int o = 0; o < g.O; o++)
@@ -111,7 +111,8 @@ internal static class ConvolutionNaive
                                 for (int kw = 0; kw < g.KW; kw++)
                                     if (In(g, i, j, kh, kw, out int ih, out int iw))
                                         s += w[((o * g.Cg + c) * g.KH + kh) * g.KW + kw] * x[((n * g.C + c0 + c) * g.H + ih) * g.W + iw];
-                        y[((n * g.O + o) * g.OH + i) * g.OW + j] = s;
+                        ref T d = ref y[((n * g.O + o) * g.OH + i) * g.OW + j];
+                        d = accumulate ? d + s : s;
                     }
     }
 

@@ -17,9 +17,9 @@ internal static unsafe class ConvolutionDriver<T, TV, TS> where T : unmanaged, I
     [ThreadStatic] private static T[]? planesBuffer, wideBuffer, packedBuffer;
     [ThreadStatic] private static int[]? tapBuffer, rowBuffer;
 
-    // y = x ⋆ w. Per image: phase planes, then per group and panel of output channels
+    // y (+)= x ⋆ w. Per image: phase planes, then per group and panel of output channels
     // y_wide[o, q] = Σ_p w[o, p]·planes[tap(p) + q], then the wide rows are copied into y.
-    public static void Forward(in Conv2dGeometry g, ReadOnlySpan<T> x, ReadOnlySpan<T> w, Span<T> y)
+    public static void Forward(in Conv2dGeometry g, ReadOnlySpan<T> x, ReadOnlySpan<T> w, Span<T> y, bool accumulate)
     {
         int rows = g.Og > 4 ? 8 : 4, cols = rows == 8 ? 2 * TS.Count : 4 * TS.Count;
         int pitch = RoundUp(g.WideLength, 4 * TS.Count);
@@ -65,7 +65,7 @@ internal static unsafe class ConvolutionDriver<T, TV, TS> where T : unmanaged, I
                         }
                     }
                 }
-                ConvolutionLayout<T, TV, TS>.FromWide(g, wide, pitch, py + (long)n * g.OutputLength);
+                ConvolutionLayout<T, TV, TS>.FromWide(g, wide, pitch, py + (long)n * g.OutputLength, accumulate);
             }
     }
 

@@ -77,12 +77,15 @@ internal static unsafe class ConvolutionLayout<T, TV, TS> where T : unmanaged, I
         }
     }
 
-    /// <summary>Copies wide rows (O blocks of pitch <paramref name="pitch"/>, each OH rows of Ws) into y [O, OH, OW], dropping the extra columns.</summary>
-    public static void FromWide(in Conv2dGeometry g, T* wide, int pitch, T* y)
+    /// <summary>Copies (or adds) wide rows (O blocks of pitch <paramref name="pitch"/>, each OH rows of Ws) into y [O, OH, OW], dropping the extra columns.</summary>
+    public static void FromWide(in Conv2dGeometry g, T* wide, int pitch, T* y, bool accumulate)
     {
         for (int o = 0; o < g.O; o++)
             for (int i = 0; i < g.OH; i++)
-                Copy(wide + o * pitch + i * g.Ws, y + (o * g.OH + i) * g.OW, g.OW);
+            {
+                T* row = wide + o * pitch + i * g.Ws, d = y + (o * g.OH + i) * g.OW;
+                if (accumulate) AddTo(row, d, g.OW); else Copy(row, d, g.OW);
+            }
     }
 
     /// <summary>

@@ -127,30 +127,33 @@ internal static unsafe class Pooling
             }
     }
 
-    /// <summary>y = gather(x): each output reads the input at its window's recorded position (the adjoint of <see cref="Scatter"/>).</summary>
-    public static void Gather<T>(in Pool2dGeometry g, ReadOnlySpan<T> x, ReadOnlySpan<T> where, Span<T> y) where T : IFloatingPointIeee754<T>
+    /// <summary>y (+)= gather(x): each output reads the input at its window's recorded position (the adjoint of <see cref="Scatter"/>).</summary>
+    public static void Gather<T>(in Pool2dGeometry g, ReadOnlySpan<T> x, ReadOnlySpan<T> where, Span<T> y, bool accumulate) where T : IFloatingPointIeee754<T>
     {
         var (origins, offsets) = Tables(g);
         for (int plane = 0; plane < g.Planes; plane++)
         {
             var xp = x.Slice(plane * g.InputPlane, g.InputPlane);
             for (int t = 0, o = plane * g.OutputPlane; t < g.OutputPlane; t++, o++)
-                y[o] = xp[origins[t] + offsets[int.CreateTruncating(where[o])]];
+            {
+                T v = xp[origins[t] + offsets[int.CreateTruncating(where[o])]];
+                y[o] = accumulate ? y[o] + v : v;
+            }
         }
     }
 
-    /// <summary>y = the mean of each window, <c>Σ x / K²</c>.</summary>
-    public static void AvgForward<T>(in Pool2dGeometry g, ReadOnlySpan<T> x, Span<T> y) where T : IFloatingPointIeee754<T>
+    /// <summary>y (+)= the mean of each window, <c>Σ x / K²</c>.</summary>
+    public static void AvgForward<T>(in Pool2dGeometry g, ReadOnlySpan<T> x, Span<T> y, bool accumulate = false) where T : IFloatingPointIeee754<T>
     {
         var (origins, offsets) = Tables(g);
         int taps = g.K * g.K;
         T scale = T.One / T.CreateTruncating(taps);
-        if (Avx2.IsSupported && typeof(T) == typeof(float))
+        if (!accumulate && Avx2.IsSupported && typeof(T) == typeof(float))
         {
             AvgPlanes(g, Convolution.Cast<T, float>(x), Convolution.Cast<T, float>(y), origins, offsets);
             return;
         }
-        if (Avx2.IsSupported && typeof(T) == typeof(double))
+        if (!accumulate && Avx2.IsSupported && typeof(T) == typeof(double))
         {
             AvgPlanes(g, Convolution.Cast<T, double>(x), Convolution.Cast<T, double>(y), origins, offsets);
             return;
@@ -162,7 +165,7 @@ internal static unsafe class Pooling
             {
                 T sum = xp[origins[t]];
                 for (int k = 1; k < taps; k++) sum += xp[origins[t] + offsets[k]];
-                y[o] = sum * scale;
+                y[o] = accumulate ? y[o] + sum * scale : sum * scale;
             }
         }
     }

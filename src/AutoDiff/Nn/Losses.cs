@@ -3,13 +3,31 @@ using System.Numerics;
 namespace AutoDiff.Nn;
 
 /// <summary>
-/// Divergences averaged over the batch (the empirical risk <c>Loss = 1/N Σᵢ div(Yᵢ, dᵢ)</c>), each a
+/// Losses averaged over the batch (the empirical risk <c>Loss = 1/N Σᵢ div(Yᵢ, dᵢ)</c>), each a
 /// composition of tape operations, so their gradients come from the chain rule. Outputs and targets
-/// are [N, k] (or [N] for one output per sample); axis 0 is the batch.
+/// are [N, k] (or [N] for one output per sample); axis 0 is the batch, and N is always its length.
 /// </summary>
+/// <remarks>
+/// <para>The names are the usual ones (PyTorch, Keras). The lecture this library starts from calls the
+/// cross-entropy against a one-hot or 0/1 target the "KL divergence" (the two are equal for such
+/// targets, whose entropy is 0): its binary KL is <see cref="BinaryCrossEntropy{T}"/>, its multiclass
+/// KL is <see cref="CrossEntropy{T}(Var{T}, ReadOnlySpan{int})"/>, and its L2 divergence ½‖Y − d‖² is
+/// <see cref="L2{T}"/>. <see cref="KL{T}"/> here is the general KL divergence, which also subtracts the
+/// target's entropy.</para>
+/// <para>Compared with PyTorch: <see cref="CrossEntropyFromLogits{T}(Var{T}, ReadOnlySpan{int})"/> =
+/// <c>cross_entropy(z, labels)</c>; <see cref="BinaryCrossEntropyFromLogits{T}"/> ×
+/// (elements per sample) = <c>binary_cross_entropy_with_logits(z, d)</c> (which averages over every
+/// element, not over samples); <see cref="MeanSquaredError{T}"/> = <c>mse_loss(y, d)</c>;
+/// <see cref="L2{T}"/> = <c>mse_loss(y, d)</c> × k / 2 for k outputs per sample;
+/// <see cref="KLFromLogits{T}"/> = <c>kl_div(log_softmax(z), d, reduction="batchmean")</c>.</para>
+/// </remarks>
 public static class Losses
 {
-    /// <summary>L2 divergence <c>½‖Y − d‖²</c> per sample, averaged over the batch. ∂/∂Y = (Y − d)/N.</summary>
+    /// <summary>
+    /// The lecture's L2 divergence: <c>L = (1/N) Σᵢ ½‖yᵢ − dᵢ‖²</c>, the squared error summed over each
+    /// sample's outputs, halved, then averaged over the N samples (not over all elements: that is
+    /// <see cref="MeanSquaredError{T}"/>). <c>∂L/∂y = (y − d)/N</c>.
+    /// </summary>
     public static Var<T> L2<T>(Var<T> y, Var<T> d) where T : IFloatingPointIeee754<T>
     {
         SameShape("L2", y, d);
@@ -17,43 +35,63 @@ public static class Losses
     }
 
     /// <summary>
-    /// Binary KL (cross-entropy) <c>−d log y − (1−d) log(1−y)</c> on probabilities y (a sigmoid output),
-    /// averaged over the batch. Probabilities of exactly 0 or 1 stay finite (log is taken of at least
-    /// the smallest normal number); prefer <see cref="BinaryKLFromLogits{T}"/>, which is exact there.
+    /// Mean squared error over every element, as in PyTorch's <c>mse_loss</c>:
+    /// <c>L = (1/M) Σ (y − d)²</c> where M is the number of elements of y. <c>∂L/∂y = 2(y − d)/M</c>.
     /// </summary>
-    public static Var<T> BinaryKL<T>(Var<T> y, Var<T> d) where T : IFloatingPointIeee754<T>
+    public static Var<T> MeanSquaredError<T>(Var<T> y, Var<T> d) where T : IFloatingPointIeee754<T>
     {
-        SameShape("BinaryKL", y, d);
-        CheckProbabilities("BinaryKL target", d.Value);
+        SameShape("MeanSquaredError", y, d);
+        _ = BatchSize(y);
+        return (y - d).Square().Sum() / T.CreateChecked(y.Shape.Length);
+    }
+
+    /// <summary>
+    /// Binary cross-entropy on probabilities y (a sigmoid output), summed over each sample's outputs and
+    /// averaged over the batch: <c>L = −(1/N) Σ [d log y + (1−d) log(1−y)]</c>; the lecture's binary KL.
+    /// Targets d must lie in [0, 1]. Probabilities of exactly 0 or 1 stay finite (log is taken of at least
+    /// the smallest normal number); prefer <see cref="BinaryCrossEntropyFromLogits{T}"/>, which is exact there.
+    /// </summary>
+    public static Var<T> BinaryCrossEntropy<T>(Var<T> y, Var<T> d) where T : IFloatingPointIeee754<T>
+    {
+        SameShape("BinaryCrossEntropy", y, d);
+        CheckProbabilities("BinaryCrossEntropy target", d.Value);
         var perElement = d * SafeLog(y) + (T.One - d) * SafeLog(T.One - y);
         return -perElement.Sum() / BatchSize(y);
     }
 
     /// <summary>
-    /// Binary KL on logits z (y = σ(z)): <c>softplus(z) − d·z = max(z, 0) − d·z + log(1 + e^{−|z|})</c>,
-    /// finite for any finite logit. ∂/∂z = (σ(z) − d)/N.
+    /// Binary cross-entropy on logits z (y = σ(z)), summed over each sample's outputs and averaged over the
+    /// batch: <c>L = (1/N) Σ [softplus(z) − d·z]</c>, computed as <c>max(z, 0) − d·z + log(1 + e^{−|z|})</c>
+    /// so it is finite for any finite logit. <c>∂L/∂z = (σ(z) − d)/N</c>. Targets d must lie in [0, 1].
     /// </summary>
-    public static Var<T> BinaryKLFromLogits<T>(Var<T> z, Var<T> d) where T : IFloatingPointIeee754<T>
+    public static Var<T> BinaryCrossEntropyFromLogits<T>(Var<T> z, Var<T> d) where T : IFloatingPointIeee754<T>
     {
-        SameShape("BinaryKLFromLogits", z, d);
-        CheckProbabilities("BinaryKLFromLogits target", d.Value);
+        SameShape("BinaryCrossEntropyFromLogits", z, d);
+        CheckProbabilities("BinaryCrossEntropyFromLogits target", d.Value);
         var abs = Var.Max(z, -z);
         var perElement = Var.Max(z, T.Zero) - d * z + ((-abs).Exp() + T.One).Log();
         return perElement.Sum() / BatchSize(z);
     }
 
     /// <summary>
-    /// Multiclass KL against integer labels, <c>−log y_c</c>, on probabilities y [N, k] (a softmax
-    /// output), averaged over the batch. A label outside 0..k−1 is refused naming its index.
+    /// Cross-entropy against integer labels on probabilities y [N, k] (a softmax output):
+    /// <c>L = −(1/N) Σᵢ log yᵢ,cᵢ</c>; the lecture's multiclass KL. A label outside 0..k−1 is refused
+    /// naming its index. Prefer <see cref="CrossEntropyFromLogits{T}(Var{T}, ReadOnlySpan{int})"/>.
     /// </summary>
     public static Var<T> CrossEntropy<T>(Var<T> y, ReadOnlySpan<int> labels) where T : IFloatingPointIeee754<T>
         => -(OneHot(y, labels, "CrossEntropy") * SafeLog(y)).Sum() / BatchSize(y);
 
-    /// <summary>Multiclass KL against integer labels on logits z [N, k]: <c>−log softmax(z)_c</c>, built on log-softmax. ∂/∂z = (softmax(z) − onehot)/N.</summary>
+    /// <summary>
+    /// Cross-entropy against integer labels on logits z [N, k]: <c>L = −(1/N) Σᵢ log softmax(zᵢ)_cᵢ</c>,
+    /// built on log-softmax (finite for any finite logits). <c>∂L/∂z = (softmax(z) − onehot)/N</c>.
+    /// </summary>
     public static Var<T> CrossEntropyFromLogits<T>(Var<T> z, ReadOnlySpan<int> labels) where T : IFloatingPointIeee754<T>
         => -(OneHot(z, labels, "CrossEntropyFromLogits") * z.LogSoftmax()).Sum() / BatchSize(z);
 
-    /// <summary>Multiclass KL <c>−Σ d log y</c> against one-hot (or any probability) targets d, on probabilities y.</summary>
+    /// <summary>
+    /// Cross-entropy against probability targets d (one-hot or soft, each row summing to 1) on
+    /// probabilities y: <c>L = −(1/N) Σ d log y</c>.
+    /// </summary>
     public static Var<T> CrossEntropy<T>(Var<T> y, Var<T> d) where T : IFloatingPointIeee754<T>
     {
         SameShape("CrossEntropy", y, d);
@@ -61,7 +99,10 @@ public static class Losses
         return -(d * SafeLog(y)).Sum() / BatchSize(y);
     }
 
-    /// <summary>Multiclass KL <c>−Σ d log softmax(z)</c> against one-hot (or any probability) targets d, on logits z.</summary>
+    /// <summary>
+    /// Cross-entropy against probability targets d on logits z: <c>L = −(1/N) Σ d log softmax(z)</c>.
+    /// <c>∂L/∂z = (softmax(z)·Σd − d)/N</c>, which is <c>(softmax(z) − d)/N</c> when each row of d sums to 1.
+    /// </summary>
     public static Var<T> CrossEntropyFromLogits<T>(Var<T> z, Var<T> d) where T : IFloatingPointIeee754<T>
     {
         SameShape("CrossEntropyFromLogits", z, d);
@@ -70,13 +111,19 @@ public static class Losses
     }
 
     /// <summary>
-    /// The general KL divergence <c>Σ d log(d/y)</c> for soft targets d on probabilities y, with
-    /// <c>0 log 0 = 0</c>: the cross-entropy minus the (constant) entropy of d. Zero when y = d.
+    /// The KL divergence from y to soft targets d, on probabilities y: <c>L = (1/N) Σ d log(d/y)</c> with
+    /// <c>0 log 0 = 0</c>. It is the cross-entropy minus the entropy of d, a constant: the same gradient as
+    /// <see cref="CrossEntropy{T}(Var{T}, Var{T})"/>, but zero when y = d (the cross-entropy is then the
+    /// entropy of d). For one-hot targets the two are equal.
     /// </summary>
     public static Var<T> KL<T>(Var<T> y, Var<T> d) where T : IFloatingPointIeee754<T> =>
         CrossEntropy(y, d) - Entropy(d);
 
-    /// <summary>The general KL divergence <c>Σ d log(d/softmax(z))</c> on logits z.</summary>
+    /// <summary>
+    /// The KL divergence on logits: <c>L = (1/N) Σ d log(d / softmax(z))</c> = the cross-entropy from
+    /// logits minus the entropy of d (a constant). <c>∂L/∂z</c> equals that of
+    /// <see cref="CrossEntropyFromLogits{T}(Var{T}, Var{T})"/>.
+    /// </summary>
     public static Var<T> KLFromLogits<T>(Var<T> z, Var<T> d) where T : IFloatingPointIeee754<T> =>
         CrossEntropyFromLogits(z, d) - Entropy(d);
 
@@ -123,11 +170,9 @@ public static class Losses
         for (int i = 0; i < labels.Length; i++)
             if ((uint)labels[i] >= (uint)k)
                 throw new ArgumentOutOfRangeException(nameof(labels), $"{loss}: label {labels[i]} at index {i} is outside 0..{k - 1}.");
-        var t = like.Checked;
-        int node = t.Push(TensorOp.Constant, s);
-        var m = t.Nodes[node].Value.AsSpan(0, s.Length);
+        var oneHot = like.Section.NewConstant(s, out var m);
         m.Clear();
         for (int i = 0; i < labels.Length; i++) m[i * k + labels[i]] = T.One;
-        return t.Handle(node);
+        return oneHot;
     }
 }

@@ -9,7 +9,7 @@ namespace AutoDiff.Nn;
 /// <remarks>
 /// Not thread-safe. Its parameters remember the tape they were last tracked on
 /// (<see cref="Parameter{T}.On"/>), so one model must not record on two tapes at once, and
-/// <see cref="Predict"/> runs on one internal tape (two threads predicting at once are usually caught
+/// <see cref="Predict(Tensor{T})"/> runs on one internal tape (two threads predicting at once are usually caught
 /// by that tape's thread check and throw <see cref="InvalidOperationException"/>). For concurrent
 /// inference or training give each thread its own model; the weight tensors may be shared read-only
 /// through <see cref="Dense{T}(Tensor{T}, Tensor{T}, ElementwiseFunction{T}?, string)"/>.
@@ -30,7 +30,12 @@ public sealed class Mlp<T> where T : IFloatingPointIeee754<T>
         ArgumentNullException.ThrowIfNull(activations);
         if (sizes.Length < 2) throw new ArgumentException($"An MLP needs at least an input and an output size; got {sizes.Length} size(s).", nameof(sizes));
         if (activations.Length != sizes.Length - 1)
-            throw new ArgumentException($"{sizes.Length - 1} layers need {sizes.Length - 1} activations; got {activations.Length}.", nameof(activations));
+        {
+            int n = sizes.Length - 1;
+            throw new ArgumentException(
+                $"The sizes [{string.Join(", ", sizes)}] make {n} {(n == 1 ? "layer, which needs 1 activation" : $"layers, which need {n} activations")} (null for linear); got {activations.Length}.",
+                nameof(activations));
+        }
         for (int i = 0; i < sizes.Length; i++)
             if (sizes[i] < 1) throw new ArgumentOutOfRangeException(nameof(sizes), $"Layer size {sizes[i]} at position {i} must be at least 1.");
         var random = new Random(seed);
@@ -86,5 +91,23 @@ public sealed class Mlp<T> where T : IFloatingPointIeee754<T>
         tape.Reset();
         using (tape.NoGrad())
             Forward(tape.Constant(inputs, rows, Inputs)).Value.CopyTo(output);
+    }
+
+    /// <summary>
+    /// Runs the network without recording gradients: a batch [N, in] gives a new tensor [N, out], one
+    /// sample [in] gives [out]. Allocates the result; for a loop that allocates nothing, use
+    /// <see cref="Predict(ReadOnlySpan{T}, int, Span{T})"/> with a buffer. Not thread-safe (see the class remarks).
+    /// </summary>
+    public Tensor<T> Predict(Tensor<T> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        var s = inputs.Shape;
+        bool single = s.Rank == 1;
+        if (!(single || s.Rank == 2) || s[s.Rank - 1] != Inputs)
+            throw new ShapeMismatchException("Mlp.Predict", s, new Shape(Inputs), $"the input must be [N, {Inputs}] or [{Inputs}]");
+        int rows = single ? 1 : s[0];
+        var output = single ? Tensor.Zeros<T>(Outputs) : Tensor.Zeros<T>(rows, Outputs);
+        Predict(inputs.Span, rows, output.Span);
+        return output;
     }
 }

@@ -41,6 +41,10 @@ public static partial class ModelFile
     private static void WriteAtomically(byte[] bytes, string path)
     {
         string full = Path.GetFullPath(path);
+        if (Directory.Exists(full)) throw new IOException($"Cannot save the model to {path}: it is a folder; give a file path such as {Path.Combine(path, "model.admf")}.");
+        string? folder = Path.GetDirectoryName(full);
+        if (folder is not null && !Directory.Exists(folder))
+            throw new DirectoryNotFoundException($"Cannot save the model to {path}: the folder {folder} does not exist.");
         string tmp = full + $".tmp-{Environment.ProcessId}-{Guid.NewGuid():N}";
         try
         {
@@ -50,6 +54,14 @@ public static partial class ModelFile
                 f.Flush(flushToDisk: true);
             }
             File.Move(tmp, full, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The temporary file is an implementation detail: name the target in the message.
+            string reason = e.Message.Replace(tmp, full, StringComparison.Ordinal);
+            throw e is UnauthorizedAccessException
+                ? new UnauthorizedAccessException($"Cannot save the model to {path}: {reason}", e)
+                : new IOException($"Cannot save the model to {path}: {reason}", e);
         }
         finally
         {
@@ -126,8 +138,16 @@ public static partial class ModelFile
     private static byte[] ReadAll(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        if (Directory.Exists(path)) throw new IOException($"Model file {path} is a folder, not a file; give the path of a saved model (.admf).");
         if (!File.Exists(path)) throw new FileNotFoundException($"Model file {path} does not exist.", path);
-        return File.ReadAllBytes(path);
+        try
+        {
+            return File.ReadAllBytes(path);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new UnauthorizedAccessException($"Model file {path} cannot be read: {e.Message}", e);
+        }
     }
 
     // resolve is null when only the names are compared (LoadInto); otherwise a non-linear name must resolve.

@@ -14,7 +14,7 @@ namespace AutoDiff.Nn;
 /// </remarks>
 public abstract class Optimizer<T> where T : IFloatingPointIeee754<T>
 {
-    private double learningRate;
+    private double learningRate, weightDecay;
 
     /// <summary>Creates an optimiser with step size <paramref name="learningRate"/>.</summary>
     protected Optimizer(double learningRate) => LearningRate = learningRate;
@@ -25,6 +25,22 @@ public abstract class Optimizer<T> where T : IFloatingPointIeee754<T>
         get => learningRate;
         set => learningRate = double.IsFinite(value) && value > 0 ? value
             : throw new ArgumentOutOfRangeException(nameof(value), $"The learning rate must be finite and positive; got {value}.");
+    }
+
+    /// <summary>
+    /// Decoupled weight decay λ (Loshchilov &amp; Hutter's AdamW), 0 (off) by default. Each step first
+    /// shrinks every parameter, <c>w ← (1 − η·λ)·w</c>, then applies the optimiser's update computed from
+    /// the gradient alone. The gradient is left as it is, so with <see cref="Adam{T}"/> this is AdamW, not
+    /// an L2 penalty (which Adam would rescale per element); with <see cref="Sgd{T}"/> it equals adding
+    /// <c>(λ/2)·‖w‖²</c> to the loss; with <see cref="Momentum{T}"/> the decay does not enter the velocity.
+    /// It applies to every parameter passed to <see cref="Step"/>, biases included: to decay only the
+    /// weights, step the biases with a second optimiser. Must be finite and non-negative.
+    /// </summary>
+    public double WeightDecay
+    {
+        get => weightDecay;
+        set => weightDecay = double.IsFinite(value) && value >= 0 ? value
+            : throw new ArgumentOutOfRangeException(nameof(value), $"The weight decay must be finite and non-negative; got {value}.");
     }
 
     /// <summary>Number of steps taken.</summary>
@@ -48,10 +64,16 @@ public abstract class Optimizer<T> where T : IFloatingPointIeee754<T>
             if (!T.IsFinite(TensorPrimitives.Sum(g) * T.Zero)) // Σg·0 is 0 unless some g is NaN or ±∞
                 throw new InvalidOperationException(
                     $"Parameter {p.Name}: its gradient holds {g[IndexOfNonFinite(g)]} at element {IndexOfNonFinite(g)}; no parameter was updated. " +
-                    "Turn on Tape.DetectAnomalies to find the operation that produced it.");
+                    "Set Tape.DetectAnomalies = true on the tape that recorded the loss to find the operation that produced it.");
         }
         Steps++;
-        for (int i = 0; i < parameters.Count; i++) Update(i, parameters[i].Value.Span, parameters[i].Grad);
+        T shrink = T.CreateChecked(1 - LearningRate * WeightDecay);
+        for (int i = 0; i < parameters.Count; i++)
+        {
+            var value = parameters[i].Value.Span;
+            if (WeightDecay > 0) TensorPrimitives.Multiply(value, shrink, value);
+            Update(i, value, parameters[i].Grad);
+        }
     }
 
     private static int IndexOfNonFinite(ReadOnlySpan<T> g)

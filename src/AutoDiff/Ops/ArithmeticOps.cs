@@ -4,10 +4,147 @@ using AutoDiff.Kernels;
 
 namespace AutoDiff;
 
-/// <summary>Add, Sub, Mul, Div, Max with broadcasting; Neg and Scale. Forward and backward side by side.</summary>
+/// <summary>
+/// A binary element-wise primitive with NumPy broadcasting, as an operator struct: its forward kernel
+/// and its two partials. <see cref="BinaryRule{T, TOp}"/> is the one driver that derives every rule from them.
+/// </summary>
+internal interface IBinaryOp<T> where T : IFloatingPointIeee754<T>
+{
+    static abstract TensorOp Op { get; }
+    static abstract string Name { get; }
+    static abstract void Forward(Shape sa, ReadOnlySpan<T> a, Shape sb, ReadOnlySpan<T> b, Shape so, Span<T> y);
+    /// <summary>∂y/∂a.</summary>
+    static abstract Partial PartialA { get; }
+    /// <summary>∂y/∂b.</summary>
+    static abstract Partial PartialB { get; }
+}
+
+/// <summary>A unary element-wise primitive (its constant α, if any, is the node's Alpha), as an operator struct.</summary>
+internal interface IUnaryOp<T> where T : IFloatingPointIeee754<T>
+{
+    static abstract TensorOp Op { get; }
+    static abstract void Forward(ReadOnlySpan<T> a, T alpha, Span<T> y);
+    /// <summary>∂y/∂a.</summary>
+    static abstract Partial Partial { get; }
+}
+
+/// <summary>y = a + b: ∂y/∂a = 1, ∂y/∂b = 1.</summary>
+internal readonly struct AddOp<T> : IBinaryOp<T> where T : IFloatingPointIeee754<T>
+{
+    public static TensorOp Op => TensorOp.Add;
+    public static string Name => "Add";
+    public static void Forward(Shape sa, ReadOnlySpan<T> a, Shape sb, ReadOnlySpan<T> b, Shape so, Span<T> y) => Broadcast.Binary<T, AddKernel<T>>(sa, a, sb, b, so, y);
+    public static Partial PartialA => new();
+    public static Partial PartialB => new();
+}
+
+/// <summary>y = a − b: ∂y/∂a = 1, ∂y/∂b = −1.</summary>
+internal readonly struct SubOp<T> : IBinaryOp<T> where T : IFloatingPointIeee754<T>
+{
+    public static TensorOp Op => TensorOp.Sub;
+    public static string Name => "Sub";
+    public static void Forward(Shape sa, ReadOnlySpan<T> a, Shape sb, ReadOnlySpan<T> b, Shape so, Span<T> y) => Broadcast.Binary<T, SubtractKernel<T>>(sa, a, sb, b, so, y);
+    public static Partial PartialA => new();
+    public static Partial PartialB => new(Negate: true);
+}
+
+/// <summary>y = a·b: ∂y/∂a = b, ∂y/∂b = a.</summary>
+internal readonly struct MulOp<T> : IBinaryOp<T> where T : IFloatingPointIeee754<T>
+{
+    public static TensorOp Op => TensorOp.Mul;
+    public static string Name => "Mul";
+    public static void Forward(Shape sa, ReadOnlySpan<T> a, Shape sb, ReadOnlySpan<T> b, Shape so, Span<T> y) => Broadcast.Binary<T, MultiplyKernel<T>>(sa, a, sb, b, so, y);
+    public static Partial PartialA => new(Times: Factor.B);
+    public static Partial PartialB => new(Times: Factor.A);
+}
+
+/// <summary>y = a / b: ∂y/∂a = 1/b, ∂y/∂b = −y/b (reuses the output).</summary>
+internal readonly struct DivOp<T> : IBinaryOp<T> where T : IFloatingPointIeee754<T>
+{
+    public static TensorOp Op => TensorOp.Div;
+    public static string Name => "Div";
+    public static void Forward(Shape sa, ReadOnlySpan<T> a, Shape sb, ReadOnlySpan<T> b, Shape so, Span<T> y) => Broadcast.Binary<T, DivideKernel<T>>(sa, a, sb, b, so, y);
+    public static Partial PartialA => new(Over: Factor.B);
+    public static Partial PartialB => new(Times: Factor.Out, Over: Factor.B, Negate: true);
+}
+
+/// <summary>y = max(a, b): ∂y/∂a = [a ≥ b], ∂y/∂b = [a &lt; b] (ties go to a, so max(x, x) passes the gradient once).</summary>
+internal readonly struct MaxOp<T> : IBinaryOp<T> where T : IFloatingPointIeee754<T>
+{
+    public static TensorOp Op => TensorOp.Max;
+    public static string Name => "Max";
+    public static void Forward(Shape sa, ReadOnlySpan<T> a, Shape sb, ReadOnlySpan<T> b, Shape so, Span<T> y) => Broadcast.Binary<T, MaxKernel<T>>(sa, a, sb, b, so, y);
+    public static Partial PartialA => new(Times: Factor.AGeB);
+    public static Partial PartialB => new(Times: Factor.ALtB);
+}
+
+/// <summary>y = −a: ∂y/∂a = −1.</summary>
+internal readonly struct NegOp<T> : IUnaryOp<T> where T : IFloatingPointIeee754<T>
+{
+    public static TensorOp Op => TensorOp.Neg;
+    public static void Forward(ReadOnlySpan<T> a, T alpha, Span<T> y) => TensorPrimitives.Negate(a, y);
+    public static Partial Partial => new(Negate: true);
+}
+
+/// <summary>y = α·a: ∂y/∂a = α.</summary>
+internal readonly struct ScaleOp<T> : IUnaryOp<T> where T : IFloatingPointIeee754<T>
+{
+    public static TensorOp Op => TensorOp.Scale;
+    public static void Forward(ReadOnlySpan<T> a, T alpha, Span<T> y) => TensorPrimitives.Multiply(a, alpha, y);
+    public static Partial Partial => new(Times: Factor.Alpha);
+}
+
+/// <summary>The rows of the binary element-wise primitives: every rule comes from the op's two partials.</summary>
+internal sealed class BinaryRule<T, TOp> : TensorRule<T> where T : IFloatingPointIeee754<T> where TOp : struct, IBinaryOp<T>
+{
+    public override void Backward(TensorTape<T> t, ref TensorNode<T> n, int self, ReadOnlySpan<T> g)
+    {
+        if (TOp.Op == TensorOp.Mul && n.A == n.B)
+        {
+            t.AddGradProduct(n.A, g, t.ValueOf(n.A), T.CreateTruncating(2)); // x·x: 2x in one pass
+            return;
+        }
+        PartialRules.Backward(t, ref n, self, n.A, TOp.PartialA, g);
+        PartialRules.Backward(t, ref n, self, n.B, TOp.PartialB, g);
+    }
+
+    public override void Vjp(TensorTape<T> t, int self, Var<T> gy, ReadOnlySpan<bool> needed, Span<Var<T>> grads)
+    {
+        if (needed[0]) grads[0] = PartialRules.Vjp(t, self, t.Nodes[self].A, TOp.PartialA, gy);
+        if (needed[1]) grads[1] = PartialRules.Vjp(t, self, t.Nodes[self].B, TOp.PartialB, gy);
+    }
+
+    // ẏ = ẋa·∂y/∂a + ẋb·∂y/∂b, broadcast to y's shape
+    public override Var<T> Jvp(TensorTape<T> t, int self, ReadOnlySpan<Var<T>> tangents)
+    {
+        Var<T> sum = default;
+        if (!tangents[0].IsDefault) sum = PartialRules.Jvp(t, self, TOp.PartialA, tangents[0]);
+        if (!tangents[1].IsDefault)
+        {
+            var term = PartialRules.Jvp(t, self, TOp.PartialB, tangents[1]);
+            sum = sum.IsDefault ? term : sum + term;
+        }
+        return ReductionOps.BroadcastTo(sum, t.ShapeOf(self));
+    }
+}
+
+/// <summary>The rows of the unary element-wise primitives: every rule comes from the op's partial.</summary>
+internal sealed class UnaryRule<T, TOp> : TensorRule<T> where T : IFloatingPointIeee754<T> where TOp : struct, IUnaryOp<T>
+{
+    public override void Backward(TensorTape<T> t, ref TensorNode<T> n, int self, ReadOnlySpan<T> g)
+        => PartialRules.Backward(t, ref n, self, n.A, TOp.Partial, g);
+
+    public override void Vjp(TensorTape<T> t, int self, Var<T> gy, ReadOnlySpan<bool> needed, Span<Var<T>> grads)
+        => grads[0] = PartialRules.Vjp(t, self, t.Nodes[self].A, TOp.Partial, gy);
+
+    public override Var<T> Jvp(TensorTape<T> t, int self, ReadOnlySpan<Var<T>> tangents)
+        => PartialRules.Jvp(t, self, TOp.Partial, tangents[0]);
+}
+
+/// <summary>The forwards of the arithmetic primitives: Add, Sub, Mul, Div, Max with broadcasting; Neg, Scale, Exp, Log.</summary>
 internal static class ArithmeticOps
 {
-    public static Var<T> Binary<T>(TensorOp op, Var<T> a, Var<T> b) where T : IFloatingPointIeee754<T>
+    public static Var<T> Binary<T, TOp>(Var<T> a, Var<T> b) where T : IFloatingPointIeee754<T> where TOp : struct, IBinaryOp<T>
     {
         var t = Var<T>.Same(a, b);
         Shape sa = t.ShapeOf(a.Index), sb = t.ShapeOf(b.Index);
@@ -16,130 +153,21 @@ internal static class ArithmeticOps
         else
         {
             Span<int> dims = stackalloc int[Math.Max(sa.Rank, sb.Rank)];
-            Shape.Broadcast(sa, sb, dims, Name(op));
+            Shape.Broadcast(sa, sb, dims, TOp.Name);
             so = dims.SequenceEqual(sa.Dims) ? sa : dims.SequenceEqual(sb.Dims) ? sb : t.NextShape(dims);
         }
-        int i = t.Push(op, so, a.Index, b.Index, t.AnyRequiresGrad(a.Index, b.Index));
-        ReadOnlySpan<T> x = t.ValueOf(a.Index), y = t.ValueOf(b.Index);
-        var d = t.Nodes[i].Value.AsSpan(0, so.Length);
-        switch (op)
-        {
-            case TensorOp.Add: Broadcast.Binary<T, AddKernel<T>>(sa, x, sb, y, so, d); break;
-            case TensorOp.Sub: Broadcast.Binary<T, SubtractKernel<T>>(sa, x, sb, y, so, d); break;
-            case TensorOp.Mul: Broadcast.Binary<T, MultiplyKernel<T>>(sa, x, sb, y, so, d); break;
-            case TensorOp.Div: Broadcast.Binary<T, DivideKernel<T>>(sa, x, sb, y, so, d); break;
-            case TensorOp.Max: Broadcast.Binary<T, MaxKernel<T>>(sa, x, sb, y, so, d); break;
-            default: throw new ArgumentOutOfRangeException(nameof(op), op, "not a binary op");
-        }
+        int i = t.Push(TOp.Op, so, a.Index, b.Index, t.AnyRequiresGrad(a.Index, b.Index));
+        TOp.Forward(sa, t.ValueOf(a.Index), sb, t.ValueOf(b.Index), so, t.Nodes[i].Value.AsSpan(0, so.Length));
         return t.Handle(i);
     }
 
-    private static string Name(TensorOp op) => op switch
+    public static Var<T> Unary<T, TOp>(Var<T> a, T alpha = default!) where T : IFloatingPointIeee754<T> where TOp : struct, IUnaryOp<T>
     {
-        TensorOp.Add => "Add", TensorOp.Sub => "Sub", TensorOp.Mul => "Mul", TensorOp.Div => "Div", TensorOp.Max => "Max",
-        _ => "Binary",
-    };
-
-    // z = a ∘ b broadcast to z's shape. Each input's adjoint is the local partial times z̄, summed
-    // over the axes it was broadcast along:
-    //   add: ā += z̄            b̄ += z̄
-    //   sub: ā += z̄            b̄ −= z̄
-    //   mul: ā += z̄·b          b̄ += z̄·a
-    //   div: ā += z̄/b          b̄ −= z̄·z/b
-    //   max: ā += z̄·[a ≥ b]    b̄ += z̄·[a < b]   (ties go to a)
-    public static void BackwardBinary<T>(TensorTape<T> t, ref TensorNode<T> n, int self, ReadOnlySpan<T> g) where T : IFloatingPointIeee754<T>
-    {
-        Shape so = n.Shape, sa = t.ShapeOf(n.A), sb = t.ShapeOf(n.B);
-        ReadOnlySpan<T> a = t.ValueOf(n.A), b = t.ValueOf(n.B), z = t.ValueOf(self);
-        // Fast paths: an input of the output's shape takes its adjoint in one fused pass (a product
-        // with the other input when that is also full-size or a single value); the rest goes the
-        // general broadcast way below.
-        bool fullA = sa.Length == so.Length, fullB = sb.Length == so.Length;
-        bool doneA = !t.RequiresGrad(n.A), doneB = !t.RequiresGrad(n.B);
-        switch (n.Op)
-        {
-            case TensorOp.Add or TensorOp.Sub:
-                if (fullA && !doneA) { t.AddGradScaled(n.A, g, T.One); doneA = true; }
-                if (fullB && !doneB) { t.AddGradScaled(n.B, g, n.Op == TensorOp.Add ? T.One : -T.One); doneB = true; }
-                break;
-            case TensorOp.Mul when n.A == n.B:
-                t.AddGradProduct(n.A, g, a, T.CreateTruncating(2)); // x·x: 2x
-                return;
-            case TensorOp.Mul:
-                if (fullA && !doneA && (fullB || sb.Length == 1)) { MulSide(t, n.A, g, b); doneA = true; }
-                if (fullB && !doneB && (fullA || sa.Length == 1)) { MulSide(t, n.B, g, a); doneB = true; }
-                break;
-        }
-        if (doneA && doneB) return;
-        var tmp = t.Scratch(so.Length);
-        if (!doneA)
-        {
-            ReadOnlySpan<T> contrib = g;
-            switch (n.Op)
-            {
-                case TensorOp.Mul: Broadcast.Binary<T, MultiplyKernel<T>>(so, g, sb, b, so, tmp); contrib = tmp; break;
-                case TensorOp.Div: Broadcast.Binary<T, DivideKernel<T>>(so, g, sb, b, so, tmp); contrib = tmp; break;
-                case TensorOp.Max:
-                    Broadcast.Binary<T, GreaterOrEqualMaskKernel<T>>(sa, a, sb, b, so, tmp);
-                    TensorPrimitives.Multiply(tmp, g, tmp);
-                    contrib = tmp;
-                    break;
-            }
-            Broadcast.AccumulateReduced(so, contrib, sa, t.GradOf(n.A));
-        }
-        if (!doneB)
-        {
-            switch (n.Op)
-            {
-                case TensorOp.Add: break;
-                case TensorOp.Sub: TensorPrimitives.Negate(g, tmp); break;
-                case TensorOp.Mul: Broadcast.Binary<T, MultiplyKernel<T>>(so, g, sa, a, so, tmp); break;
-                case TensorOp.Div:
-                    TensorPrimitives.Multiply(g, z, tmp);
-                    Broadcast.Binary<T, DivideKernel<T>>(so, tmp, sb, b, so, tmp);
-                    TensorPrimitives.Negate(tmp, tmp);
-                    break;
-                case TensorOp.Max:
-                    Broadcast.Binary<T, GreaterOrEqualMaskKernel<T>>(sa, a, sb, b, so, tmp);
-                    TensorPrimitives.Subtract(T.One, tmp, tmp);
-                    TensorPrimitives.Multiply(tmp, g, tmp);
-                    break;
-            }
-            Broadcast.AccumulateReduced(so, n.Op == TensorOp.Add ? g : tmp, sb, t.GradOf(n.B));
-        }
-    }
-
-    // ī (+)= z̄·o where o is full-size or one value broadcast.
-    private static void MulSide<T>(TensorTape<T> t, int i, ReadOnlySpan<T> g, ReadOnlySpan<T> other) where T : IFloatingPointIeee754<T>
-    {
-        if (other.Length == g.Length) t.AddGradProduct(i, g, other, T.One);
-        else t.AddGradScaled(i, g, other[0]);
-    }
-
-    public static Var<T> Neg<T>(Var<T> a) where T : IFloatingPointIeee754<T>
-    {
-        var t = a.Checked;
+        var t = a.Section;
         var s = t.ShapeOf(a.Index);
-        int i = t.Push(TensorOp.Neg, s, a.Index, requiresGrad: t.RequiresGrad(a.Index));
-        TensorPrimitives.Negate(t.ValueOf(a.Index), t.Nodes[i].Value.AsSpan(0, s.Length));
-        return t.Handle(i);
-    }
-
-    // z = −a:  ā −= z̄
-    public static void BackwardNeg<T>(TensorTape<T> t, ref TensorNode<T> n, ReadOnlySpan<T> g) where T : IFloatingPointIeee754<T>
-        => t.AddGradScaled(n.A, g, -T.One);
-
-    public static Var<T> Scale<T>(Var<T> a, T alpha) where T : IFloatingPointIeee754<T>
-    {
-        var t = a.Checked;
-        var s = t.ShapeOf(a.Index);
-        int i = t.Push(TensorOp.Scale, s, a.Index, requiresGrad: t.RequiresGrad(a.Index));
+        int i = t.Push(TOp.Op, s, a.Index, requiresGrad: t.RequiresGrad(a.Index));
         t.Nodes[i].Alpha = alpha;
-        TensorPrimitives.Multiply(t.ValueOf(a.Index), alpha, t.Nodes[i].Value.AsSpan(0, s.Length));
+        TOp.Forward(t.ValueOf(a.Index), alpha, t.Nodes[i].Value.AsSpan(0, s.Length));
         return t.Handle(i);
     }
-
-    // z = α·a:  ā += α·z̄
-    public static void BackwardScale<T>(TensorTape<T> t, ref TensorNode<T> n, ReadOnlySpan<T> g) where T : IFloatingPointIeee754<T>
-        => t.AddGradScaled(n.A, g, n.Alpha);
 }

@@ -4,8 +4,17 @@ using AutoDiff.Kernels;
 namespace AutoDiff;
 
 /// <summary>
-/// 2-d convolution (cross-correlation with zero padding, as PyTorch's conv2d). Forward and backward side
-/// by side; the backward rule is the two adjoint maps of <see cref="Convolution"/>.
+/// 2-d convolution (cross-correlation with zero padding, as PyTorch's conv2d) and its two adjoints as
+/// primitives of their own, so that every derivative of a convolution, to any order, is again one of
+/// the three (the maps of <see cref="Convolution"/>):
+/// <code>
+///   Conv2d        y = x ⋆ w          (A = x, B = w)
+///   Conv2dInput   z = g ⋆ᵀ w         (A = g, B = w; z has x's shape)   the transposed convolution
+///   Conv2dWeight  v = x ⋆_w g        (A = x, B = g; v has w's shape)   the correlation of x with g
+/// </code>
+/// All three are bilinear and satisfy <c>⟨ȳ, x ⋆ w⟩ = ⟨w ⋆ᵀ ȳ, x⟩ = ⟨x ⋆_w ȳ, w⟩</c>, from which each
+/// row below reads off its adjoints. The attributes travel in Axis (stride | dilation ≪ 16) and Offset
+/// (padding | groups ≪ 16).
 /// </summary>
 internal static class ConvolutionOps
 {
@@ -15,39 +24,59 @@ internal static class ConvolutionOps
     public static Var<T> Conv2d<T>(Var<T> x, Var<T> weight, int stride, int padding, int dilation, int groups) where T : IFloatingPointIeee754<T>
     {
         var t = Var<T>.Same(x, weight);
-        var g = Geometry(t.ShapeOf(x.Index), t.ShapeOf(weight.Index), stride, padding, dilation, groups);
-        var so = t.NextShape([g.N, g.O, g.OH, g.OW]);
-        int i = t.Push(TensorOp.Conv2d, so, x.Index, weight.Index, t.AnyRequiresGrad(x.Index, weight.Index));
-        // The attributes, two to an int: (stride, dilation) and (padding, groups).
-        t.Nodes[i].Axis = stride | dilation << 16;
-        t.Nodes[i].Offset = padding | groups << 16;
-        Convolution.Forward(g, t.ValueOf(x.Index), t.ValueOf(weight.Index), t.Nodes[i].Value.AsSpan(0, so.Length));
+        Geometry(t.ShapeOf(x.Index), t.ShapeOf(weight.Index), stride, padding, dilation, groups);
+        return Forward(x, weight, stride | dilation << 16, padding | groups << 16);
+    }
+
+    /// <summary>Records <c>x ⋆ w</c> with packed attributes (operands already checked).</summary>
+    internal static Var<T> Forward<T>(Var<T> x, Var<T> w, int axis, int offset) where T : IFloatingPointIeee754<T>
+    {
+        var t = Var<T>.Same(x, w);
+        var g = Of(t.ShapeOf(x.Index), t.ShapeOf(w.Index), axis, offset);
+        int i = Record(t, TensorOp.Conv2d, x, w, t.NextShape([g.N, g.O, g.OH, g.OW]), axis, offset);
+        Convolution.Forward(g, t.ValueOf(x.Index), t.ValueOf(w.Index), t.Nodes[i].Value.AsSpan(0, t.ShapeOf(i).Length));
         return t.Handle(i);
     }
 
-    // y = x ⋆ w:  x̄ += w ⋆ᵀ ȳ (transposed convolution),  w̄ += x ⋆_w ȳ (correlation of x with ȳ)
-    public static void Backward<T>(TensorTape<T> t, ref TensorNode<T> n, ReadOnlySpan<T> g) where T : IFloatingPointIeee754<T>
+    /// <summary>Records the transposed convolution <c>g ⋆ᵀ w</c> into an input of shape <paramref name="x"/>.</summary>
+    internal static Var<T> Input<T>(Var<T> g, Var<T> w, Shape x, int axis, int offset) where T : IFloatingPointIeee754<T>
     {
-        var geometry = GeometryOf(t, ref n);
-        if (t.RequiresGrad(n.A))
-        {
-            var d = t.GradFor(n.A, out bool fresh);
-            Convolution.BackwardInput(geometry, g, t.ValueOf(n.B), d, accumulate: !fresh);
-        }
-        if (t.RequiresGrad(n.B))
-        {
-            var d = t.GradFor(n.B, out bool fresh);
-            Convolution.BackwardWeight(geometry, t.ValueOf(n.A), g, d, accumulate: !fresh);
-        }
+        var t = Var<T>.Same(g, w);
+        var geometry = Of(x, t.ShapeOf(w.Index), axis, offset);
+        int i = Record(t, TensorOp.Conv2dInput, g, w, t.NextShape(x.Dims), axis, offset);
+        Convolution.BackwardInput(geometry, t.ValueOf(g.Index), t.ValueOf(w.Index), t.Nodes[i].Value.AsSpan(0, x.Length), accumulate: false);
+        return t.Handle(i);
     }
 
-    /// <summary>The geometry a recorded Conv2d node was made with.</summary>
-    internal static Conv2dGeometry GeometryOf<T>(TensorTape<T> t, ref TensorNode<T> n) where T : IFloatingPointIeee754<T>
+    /// <summary>Records the weight correlation <c>x ⋆_w g</c> into a weight of shape <paramref name="w"/>.</summary>
+    internal static Var<T> Weight<T>(Var<T> x, Var<T> g, Shape w, int axis, int offset) where T : IFloatingPointIeee754<T>
     {
-        Shape sx = t.ShapeOf(n.A), sw = t.ShapeOf(n.B);
-        return new Conv2dGeometry(sx[0], sx[1], sx[2], sx[3], sw[0], sw[2], sw[3],
-            stride: n.Axis & 0xFFFF, padding: n.Offset & 0xFFFF, dilation: n.Axis >> 16, groups: n.Offset >> 16);
+        var t = Var<T>.Same(x, g);
+        var geometry = Of(t.ShapeOf(x.Index), w, axis, offset);
+        int i = Record(t, TensorOp.Conv2dWeight, x, g, t.NextShape(w.Dims), axis, offset);
+        Convolution.BackwardWeight(geometry, t.ValueOf(x.Index), t.ValueOf(g.Index), t.Nodes[i].Value.AsSpan(0, w.Length), accumulate: false);
+        return t.Handle(i);
     }
+
+    private static int Record<T>(TensorTape<T> t, TensorOp op, Var<T> a, Var<T> b, Shape shape, int axis, int offset) where T : IFloatingPointIeee754<T>
+    {
+        int i = t.Push(op, shape, a.Index, b.Index, t.AnyRequiresGrad(a.Index, b.Index));
+        t.Nodes[i].Axis = axis;
+        t.Nodes[i].Offset = offset;
+        return i;
+    }
+
+    /// <summary>The geometry of a convolution with input shape x, weight shape w and packed attributes.</summary>
+    internal static Conv2dGeometry Of(Shape x, Shape w, int axis, int offset) =>
+        new(x[0], x[1], x[2], x[3], w[0], w[2], w[3], stride: axis & 0xFFFF, padding: offset & 0xFFFF, dilation: axis >> 16, groups: offset >> 16);
+
+    /// <summary>The geometry behind any of the three nodes: which of node, A and B hold x and w depends on the op.</summary>
+    internal static Conv2dGeometry GeometryOf<T>(TensorTape<T> t, ref TensorNode<T> n) where T : IFloatingPointIeee754<T> => n.Op switch
+    {
+        TensorOp.Conv2d => Of(t.ShapeOf(n.A), t.ShapeOf(n.B), n.Axis, n.Offset),
+        TensorOp.Conv2dInput => Of(n.Shape, t.ShapeOf(n.B), n.Axis, n.Offset),
+        _ => Of(t.ShapeOf(n.A), n.Shape, n.Axis, n.Offset),
+    };
 
     /// <summary>Checks the operands and attributes of a convolution, naming both shapes or the argument.</summary>
     internal static Conv2dGeometry Geometry(Shape x, Shape w, int stride, int padding, int dilation, int groups)
@@ -78,5 +107,122 @@ internal static class ConvolutionOps
     {
         if (value < min || value > MaxAttribute)
             throw new ArgumentOutOfRangeException(name, value, $"Conv2d: {name} must be in {min}..{MaxAttribute}; got {value}.");
+    }
+}
+
+/// <summary>y = x ⋆ w:  x̄ = w ⋆ᵀ ȳ,  w̄ = x ⋆_w ȳ;  ẏ = ẋ ⋆ w + x ⋆ ẇ.</summary>
+internal sealed class Conv2dRule<T> : TensorRule<T> where T : IFloatingPointIeee754<T>
+{
+    public override void Backward(TensorTape<T> t, ref TensorNode<T> n, int self, ReadOnlySpan<T> g)
+    {
+        var geometry = ConvolutionOps.GeometryOf(t, ref n);
+        if (t.RequiresGrad(n.A))
+        {
+            var d = t.AdjointToWrite(n.A, out bool first);
+            Convolution.BackwardInput(geometry, g, t.ValueOf(n.B), d, accumulate: !first);
+        }
+        if (t.RequiresGrad(n.B))
+        {
+            var d = t.AdjointToWrite(n.B, out bool first);
+            Convolution.BackwardWeight(geometry, t.ValueOf(n.A), g, d, accumulate: !first);
+        }
+    }
+
+    public override void Vjp(TensorTape<T> t, int self, Var<T> gy, ReadOnlySpan<bool> needed, Span<Var<T>> grads)
+    {
+        ref var n = ref t.Nodes[self];
+        if (needed[0]) grads[0] = ConvolutionOps.Input(gy, t.VarOf(n.B), t.ShapeOf(n.A), n.Axis, n.Offset);
+        if (needed[1]) grads[1] = ConvolutionOps.Weight(t.VarOf(n.A), gy, t.ShapeOf(n.B), n.Axis, n.Offset);
+    }
+
+    public override Var<T> Jvp(TensorTape<T> t, int self, ReadOnlySpan<Var<T>> tangents)
+    {
+        ref var n = ref t.Nodes[self];
+        Var<T> sum = default;
+        if (!tangents[0].IsDefault) sum = ConvolutionOps.Forward(tangents[0], t.VarOf(n.B), n.Axis, n.Offset);
+        if (!tangents[1].IsDefault)
+        {
+            var term = ConvolutionOps.Forward(t.VarOf(n.A), tangents[1], n.Axis, n.Offset);
+            sum = sum.IsDefault ? term : sum + term;
+        }
+        return sum;
+    }
+}
+
+/// <summary>z = g ⋆ᵀ w (bilinear; ⟨z̄, g ⋆ᵀ w⟩ = ⟨g, z̄ ⋆ w⟩):  ḡ = z̄ ⋆ w,  w̄ = z̄ ⋆_w g;  ż = ġ ⋆ᵀ w + g ⋆ᵀ ẇ.</summary>
+internal sealed class Conv2dInputRule<T> : TensorRule<T> where T : IFloatingPointIeee754<T>
+{
+    public override void Backward(TensorTape<T> t, ref TensorNode<T> n, int self, ReadOnlySpan<T> g)
+    {
+        var geometry = ConvolutionOps.GeometryOf(t, ref n);
+        if (t.RequiresGrad(n.A))
+        {
+            var d = t.AdjointToWrite(n.A, out bool first);
+            Convolution.Forward(geometry, g, t.ValueOf(n.B), d, accumulate: !first);
+        }
+        if (t.RequiresGrad(n.B))
+        {
+            var d = t.AdjointToWrite(n.B, out bool first);
+            Convolution.BackwardWeight(geometry, g, t.ValueOf(n.A), d, accumulate: !first);
+        }
+    }
+
+    public override void Vjp(TensorTape<T> t, int self, Var<T> gy, ReadOnlySpan<bool> needed, Span<Var<T>> grads)
+    {
+        ref var n = ref t.Nodes[self];
+        if (needed[0]) grads[0] = ConvolutionOps.Forward(gy, t.VarOf(n.B), n.Axis, n.Offset);
+        if (needed[1]) grads[1] = ConvolutionOps.Weight(gy, t.VarOf(n.A), t.ShapeOf(n.B), n.Axis, n.Offset);
+    }
+
+    public override Var<T> Jvp(TensorTape<T> t, int self, ReadOnlySpan<Var<T>> tangents)
+    {
+        ref var n = ref t.Nodes[self];
+        Var<T> sum = default;
+        if (!tangents[0].IsDefault) sum = ConvolutionOps.Input(tangents[0], t.VarOf(n.B), n.Shape, n.Axis, n.Offset);
+        if (!tangents[1].IsDefault)
+        {
+            var term = ConvolutionOps.Input(t.VarOf(n.A), tangents[1], n.Shape, n.Axis, n.Offset);
+            sum = sum.IsDefault ? term : sum + term;
+        }
+        return sum;
+    }
+}
+
+/// <summary>v = x ⋆_w g (bilinear; ⟨v̄, x ⋆_w g⟩ = ⟨g, x ⋆ v̄⟩ = ⟨x, g ⋆ᵀ v̄⟩):  x̄ = g ⋆ᵀ v̄,  ḡ = x ⋆ v̄;  v̇ = ẋ ⋆_w g + x ⋆_w ġ.</summary>
+internal sealed class Conv2dWeightRule<T> : TensorRule<T> where T : IFloatingPointIeee754<T>
+{
+    public override void Backward(TensorTape<T> t, ref TensorNode<T> n, int self, ReadOnlySpan<T> g)
+    {
+        var geometry = ConvolutionOps.GeometryOf(t, ref n);
+        if (t.RequiresGrad(n.A))
+        {
+            var d = t.AdjointToWrite(n.A, out bool first);
+            Convolution.BackwardInput(geometry, t.ValueOf(n.B), g, d, accumulate: !first);
+        }
+        if (t.RequiresGrad(n.B))
+        {
+            var d = t.AdjointToWrite(n.B, out bool first);
+            Convolution.Forward(geometry, t.ValueOf(n.A), g, d, accumulate: !first);
+        }
+    }
+
+    public override void Vjp(TensorTape<T> t, int self, Var<T> gy, ReadOnlySpan<bool> needed, Span<Var<T>> grads)
+    {
+        ref var n = ref t.Nodes[self];
+        if (needed[0]) grads[0] = ConvolutionOps.Input(t.VarOf(n.B), gy, t.ShapeOf(n.A), n.Axis, n.Offset);
+        if (needed[1]) grads[1] = ConvolutionOps.Forward(t.VarOf(n.A), gy, n.Axis, n.Offset);
+    }
+
+    public override Var<T> Jvp(TensorTape<T> t, int self, ReadOnlySpan<Var<T>> tangents)
+    {
+        ref var n = ref t.Nodes[self];
+        Var<T> sum = default;
+        if (!tangents[0].IsDefault) sum = ConvolutionOps.Weight(tangents[0], t.VarOf(n.B), n.Shape, n.Axis, n.Offset);
+        if (!tangents[1].IsDefault)
+        {
+            var term = ConvolutionOps.Weight(t.VarOf(n.A), tangents[1], n.Shape, n.Axis, n.Offset);
+            sum = sum.IsDefault ? term : sum + term;
+        }
+        return sum;
     }
 }

@@ -3,12 +3,15 @@ using System.Numerics.Tensors;
 
 namespace AutoDiff;
 
-/// <summary>Reshape (a view), Transpose of the last two axes and Slice along an axis. Forward and backward side by side.</summary>
+/// <summary>
+/// Reshape (a view), Transpose of the last two axes, Slice along an axis and its adjoint Pad. Forwards
+/// here, each primitive's row below: all four are linear, so each VJP is another of them.
+/// </summary>
 internal static class LayoutOps
 {
     public static Var<T> Reshape<T>(Var<T> a, ReadOnlySpan<int> dims) where T : IFloatingPointIeee754<T>
     {
-        var t = a.Checked;
+        var t = a.Section;
         var s = t.ShapeOf(a.Index);
         Span<int> resolved = stackalloc int[dims.Length];
         dims.CopyTo(resolved);
@@ -34,13 +37,9 @@ internal static class LayoutOps
         return t.Handle(i);
     }
 
-    // A view: same elements, so ā += z̄ element for element.
-    public static void BackwardReshape<T>(TensorTape<T> t, ref TensorNode<T> n, ReadOnlySpan<T> g) where T : IFloatingPointIeee754<T>
-        => t.AddGradScaled(n.A, g, T.One);
-
     public static Var<T> Transpose<T>(Var<T> a) where T : IFloatingPointIeee754<T>
     {
-        var t = a.Checked;
+        var t = a.Section;
         var s = t.ShapeOf(a.Index);
         if (s.Rank < 2) throw new ArgumentException($"Transpose needs rank 2 or more (it swaps the last two axes); the shape is {s}.", nameof(a));
         Span<int> dims = stackalloc int[s.Rank];
@@ -52,16 +51,9 @@ internal static class LayoutOps
         return t.Handle(i);
     }
 
-    // z = aᵀ:  ā += z̄ᵀ
-    public static void BackwardTranspose<T>(TensorTape<T> t, ref TensorNode<T> n, ReadOnlySpan<T> g) where T : IFloatingPointIeee754<T>
-    {
-        var d = t.GradFor(n.A, out bool fresh);
-        Transpose2D(g, d, n.Shape[-2], n.Shape[-1], accumulate: !fresh);
-    }
-
     public static Var<T> Slice<T>(Var<T> a, int axis, int start, int length) where T : IFloatingPointIeee754<T>
     {
-        var t = a.Checked;
+        var t = a.Section;
         var s = t.ShapeOf(a.Index);
         int ax = s.NormalizeAxis(axis);
         if (start < 0 || length < 0 || (long)start + length > s.Dims[ax])
@@ -81,17 +73,28 @@ internal static class LayoutOps
         return t.Handle(i);
     }
 
-    // z = a[…, start : start+len, …]:  ā[…, start : start+len, …] += z̄ 
-    public static void BackwardSlice<T>(TensorTape<T> t, ref TensorNode<T> n, ReadOnlySpan<T> g) where T : IFloatingPointIeee754<T>
+    /// <summary>
+    /// <paramref name="a"/> placed at <paramref name="start"/> along <paramref name="axis"/> of zeros whose
+    /// size there is <paramref name="length"/>: the adjoint of <see cref="Slice{T}"/>.
+    /// </summary>
+    public static Var<T> Pad<T>(Var<T> a, int axis, int start, int length) where T : IFloatingPointIeee754<T>
     {
-        var (outer, full, inner) = ReductionOps.Split(t.ShapeOf(n.A), n.Axis);
-        int length = n.Shape.Dims[n.Axis], start = n.Offset;
-        var d = t.GradOf(n.A);
+        var t = a.Section;
+        var s = t.ShapeOf(a.Index);
+        Span<int> dims = stackalloc int[s.Rank];
+        s.Dims.CopyTo(dims);
+        dims[axis] = length;
+        var so = t.NextShape(dims);
+        int i = t.Push(TensorOp.Pad, so, a.Index, requiresGrad: t.RequiresGrad(a.Index));
+        t.Nodes[i].Axis = axis;
+        t.Nodes[i].Offset = start;
+        var (outer, window, inner) = ReductionOps.Split(s, axis);
+        var x = t.ValueOf(a.Index);
+        var d = t.Nodes[i].Value.AsSpan(0, so.Length);
+        d.Clear();
         for (int o = 0; o < outer; o++)
-        {
-            var dr = d.Slice((o * full + start) * inner, length * inner);
-            TensorPrimitives.Add(dr, g.Slice(o * length * inner, length * inner), dr);
-        }
+            x.Slice(o * window * inner, window * inner).CopyTo(d.Slice((o * length + start) * inner, window * inner));
+        return t.Handle(i);
     }
 
     /// <summary>For each trailing r×c matrix of <paramref name="x"/>, writes (or adds) its c×r transpose into <paramref name="d"/>.</summary>
@@ -113,5 +116,86 @@ internal static class LayoutOps
                             else ds[j * r + i] = xs[i * c + j];
                         }
         }
+    }
+}
+
+/// <summary>y = a with new dimensions (a view): ā += ȳ element for element; ẏ = ȧ reshaped.</summary>
+internal sealed class ReshapeRule<T> : TensorRule<T> where T : IFloatingPointIeee754<T>
+{
+    public override void Backward(TensorTape<T> t, ref TensorNode<T> n, int self, ReadOnlySpan<T> g) => t.AddGradScaled(n.A, g, T.One);
+
+    public override void Vjp(TensorTape<T> t, int self, Var<T> gy, ReadOnlySpan<bool> needed, Span<Var<T>> grads)
+        => grads[0] = gy.Reshape(t.ShapeOf(t.Nodes[self].A).Dims);
+
+    public override Var<T> Jvp(TensorTape<T> t, int self, ReadOnlySpan<Var<T>> tangents) => tangents[0].Reshape(t.ShapeOf(self).Dims);
+}
+
+/// <summary>y = aᵀ (the last two axes): ā += ȳᵀ; ẏ = ȧᵀ.</summary>
+internal sealed class TransposeRule<T> : TensorRule<T> where T : IFloatingPointIeee754<T>
+{
+    public override void Backward(TensorTape<T> t, ref TensorNode<T> n, int self, ReadOnlySpan<T> g)
+    {
+        var d = t.AdjointToWrite(n.A, out bool first);
+        LayoutOps.Transpose2D(g, d, n.Shape[-2], n.Shape[-1], accumulate: !first);
+    }
+
+    public override void Vjp(TensorTape<T> t, int self, Var<T> gy, ReadOnlySpan<bool> needed, Span<Var<T>> grads) => grads[0] = gy.Transpose();
+
+    public override Var<T> Jvp(TensorTape<T> t, int self, ReadOnlySpan<Var<T>> tangents) => tangents[0].Transpose();
+}
+
+/// <summary>y = a[…, start : start+len, …]: ā += ȳ padded back with zeros; ẏ = the same window of ȧ.</summary>
+internal sealed class SliceRule<T> : TensorRule<T> where T : IFloatingPointIeee754<T>
+{
+    public override void Backward(TensorTape<T> t, ref TensorNode<T> n, int self, ReadOnlySpan<T> g)
+    {
+        var (outer, full, inner) = ReductionOps.Split(t.ShapeOf(n.A), n.Axis);
+        int length = n.Shape.Dims[n.Axis], start = n.Offset;
+        var d = t.AdjointToAdd(n.A);
+        for (int o = 0; o < outer; o++)
+        {
+            var dr = d.Slice((o * full + start) * inner, length * inner);
+            TensorPrimitives.Add(dr, g.Slice(o * length * inner, length * inner), dr);
+        }
+    }
+
+    public override void Vjp(TensorTape<T> t, int self, Var<T> gy, ReadOnlySpan<bool> needed, Span<Var<T>> grads)
+    {
+        ref var n = ref t.Nodes[self];
+        grads[0] = LayoutOps.Pad(gy, n.Axis, n.Offset, t.ShapeOf(n.A).Dims[n.Axis]);
+    }
+
+    public override Var<T> Jvp(TensorTape<T> t, int self, ReadOnlySpan<Var<T>> tangents)
+    {
+        ref var n = ref t.Nodes[self];
+        return LayoutOps.Slice(tangents[0], n.Axis, n.Offset, n.Shape.Dims[n.Axis]);
+    }
+}
+
+/// <summary>y = a placed into zeros (the adjoint of Slice): ā += the window of ȳ; ẏ = ȧ padded the same way.</summary>
+internal sealed class PadRule<T> : TensorRule<T> where T : IFloatingPointIeee754<T>
+{
+    public override void Backward(TensorTape<T> t, ref TensorNode<T> n, int self, ReadOnlySpan<T> g)
+    {
+        var (outer, window, inner) = ReductionOps.Split(t.ShapeOf(n.A), n.Axis);
+        int full = n.Shape.Dims[n.Axis], start = n.Offset;
+        var d = t.AdjointToAdd(n.A);
+        for (int o = 0; o < outer; o++)
+        {
+            var dr = d.Slice(o * window * inner, window * inner);
+            TensorPrimitives.Add(dr, g.Slice((o * full + start) * inner, window * inner), dr);
+        }
+    }
+
+    public override void Vjp(TensorTape<T> t, int self, Var<T> gy, ReadOnlySpan<bool> needed, Span<Var<T>> grads)
+    {
+        ref var n = ref t.Nodes[self];
+        grads[0] = LayoutOps.Slice(gy, n.Axis, n.Offset, t.ShapeOf(n.A).Dims[n.Axis]);
+    }
+
+    public override Var<T> Jvp(TensorTape<T> t, int self, ReadOnlySpan<Var<T>> tangents)
+    {
+        ref var n = ref t.Nodes[self];
+        return LayoutOps.Pad(tangents[0], n.Axis, n.Offset, n.Shape.Dims[n.Axis]);
     }
 }

@@ -1,9 +1,13 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using AutoDiff.Kernels;
 
 namespace AutoDiff;
 
-/// <summary>Sum over all elements and over one axis. Forward and backward side by side.</summary>
+/// <summary>
+/// Sums (over everything, over one axis, onto a broadcast shape) and their adjoint, broadcasting. Forward
+/// and rows side by side: the VJP of a sum is a broadcast and the VJP of a broadcast is a sum.
+/// </summary>
 internal static class ReductionOps
 {
     /// <summary>Views a shape as [outer, n, inner] around <paramref name="axis"/>.</summary>
@@ -17,22 +21,15 @@ internal static class ReductionOps
 
     public static Var<T> Sum<T>(Var<T> a) where T : IFloatingPointIeee754<T>
     {
-        var t = a.Checked;
+        var t = a.Section;
         int i = t.Push(TensorOp.Sum, Shape.ScalarShape, a.Index, requiresGrad: t.RequiresGrad(a.Index));
         t.Nodes[i].Value[0] = TensorPrimitives.Sum(t.ValueOf(a.Index));
         return t.Handle(i);
     }
 
-    // z = Σ a:  ā += z̄ (broadcast)
-    public static void BackwardSum<T>(TensorTape<T> t, ref TensorNode<T> n, ReadOnlySpan<T> g) where T : IFloatingPointIeee754<T>
-    {
-        var d = t.GradFor(n.A, out bool fresh);
-        if (fresh) d.Fill(g[0]); else TensorPrimitives.Add(d, g[0], d);
-    }
-
     public static Var<T> SumAxis<T>(Var<T> a, int axis, bool keepDims) where T : IFloatingPointIeee754<T>
     {
-        var t = a.Checked;
+        var t = a.Section;
         var s = t.ShapeOf(a.Index);
         int ax = s.NormalizeAxis(axis);
         Span<int> dims = stackalloc int[s.Rank];
@@ -59,11 +56,53 @@ internal static class ReductionOps
         return t.Handle(i);
     }
 
-    // z[o,i] = Σⱼ a[o,j,i]:  ā[o,j,i] += z̄[o,i]
-    public static void BackwardSumAxis<T>(TensorTape<T> t, ref TensorNode<T> n, ReadOnlySpan<T> g) where T : IFloatingPointIeee754<T>
+    /// <summary><paramref name="a"/> summed over the axes along which <paramref name="shape"/> broadcasts to a's shape (a itself when the shapes are equal).</summary>
+    public static Var<T> SumTo<T>(Var<T> a, Shape shape) where T : IFloatingPointIeee754<T>
     {
-        var (outer, len, inner) = Split(t.ShapeOf(n.A), n.Axis);
-        var d = t.GradOf(n.A);
+        var t = a.Section;
+        var s = t.ShapeOf(a.Index);
+        if (s == shape) return a;
+        int i = t.Push(TensorOp.SumTo, shape, a.Index, requiresGrad: t.RequiresGrad(a.Index));
+        var d = t.Nodes[i].Value.AsSpan(0, shape.Length);
+        d.Clear();
+        Broadcast.AccumulateReduced(s, t.ValueOf(a.Index), shape, d);
+        return t.Handle(i);
+    }
+
+    /// <summary><paramref name="a"/> repeated to <paramref name="shape"/> by NumPy broadcasting (a itself when the shapes are equal).</summary>
+    public static Var<T> BroadcastTo<T>(Var<T> a, Shape shape) where T : IFloatingPointIeee754<T>
+    {
+        var t = a.Section;
+        var s = t.ShapeOf(a.Index);
+        if (s == shape) return a;
+        int i = t.Push(TensorOp.BroadcastTo, shape, a.Index, requiresGrad: t.RequiresGrad(a.Index));
+        Broadcast.To(s, t.ValueOf(a.Index), shape, t.Nodes[i].Value.AsSpan(0, shape.Length));
+        return t.Handle(i);
+    }
+}
+
+/// <summary>y = Σ a (rank 0): ā += ȳ broadcast; ẏ = Σ ȧ.</summary>
+internal sealed class SumRule<T> : TensorRule<T> where T : IFloatingPointIeee754<T>
+{
+    public override void Backward(TensorTape<T> t, ref TensorNode<T> n, int self, ReadOnlySpan<T> g)
+    {
+        var d = t.AdjointToWrite(n.A, out bool first);
+        if (first) d.Fill(g[0]); else TensorPrimitives.Add(d, g[0], d);
+    }
+
+    public override void Vjp(TensorTape<T> t, int self, Var<T> gy, ReadOnlySpan<bool> needed, Span<Var<T>> grads)
+        => grads[0] = ReductionOps.BroadcastTo(gy, t.ShapeOf(t.Nodes[self].A));
+
+    public override Var<T> Jvp(TensorTape<T> t, int self, ReadOnlySpan<Var<T>> tangents) => ReductionOps.Sum(tangents[0]);
+}
+
+/// <summary>y[o,i] = Σⱼ a[o,j,i]: ā[o,j,i] += ȳ[o,i]; ẏ = the same sum of ȧ.</summary>
+internal sealed class SumAxisRule<T> : TensorRule<T> where T : IFloatingPointIeee754<T>
+{
+    public override void Backward(TensorTape<T> t, ref TensorNode<T> n, int self, ReadOnlySpan<T> g)
+    {
+        var (outer, len, inner) = ReductionOps.Split(t.ShapeOf(n.A), n.Axis);
+        var d = t.AdjointToAdd(n.A);
         for (int o = 0; o < outer; o++)
         {
             var gr = g.Slice(o * inner, inner);
@@ -74,4 +113,46 @@ internal static class ReductionOps
             }
         }
     }
+
+    // ȳ with the summed axis put back as size 1, then broadcast along it
+    public override void Vjp(TensorTape<T> t, int self, Var<T> gy, ReadOnlySpan<bool> needed, Span<Var<T>> grads)
+    {
+        var sa = t.ShapeOf(t.Nodes[self].A);
+        int axis = t.Nodes[self].Axis;
+        Span<int> kept = stackalloc int[sa.Rank];
+        sa.Dims.CopyTo(kept);
+        kept[axis] = 1;
+        grads[0] = ReductionOps.BroadcastTo(gy.Reshape(kept), sa);
+    }
+
+    public override Var<T> Jvp(TensorTape<T> t, int self, ReadOnlySpan<Var<T>> tangents)
+        => ReductionOps.SumAxis(tangents[0], t.Nodes[self].Axis, keepDims: t.ShapeOf(self).Rank == t.ShapeOf(t.Nodes[self].A).Rank);
+}
+
+/// <summary>y = a summed onto a broadcast shape: ā += ȳ broadcast back; ẏ = ȧ summed the same way.</summary>
+internal sealed class SumToRule<T> : TensorRule<T> where T : IFloatingPointIeee754<T>
+{
+    public override void Backward(TensorTape<T> t, ref TensorNode<T> n, int self, ReadOnlySpan<T> g)
+    {
+        var sa = t.ShapeOf(n.A);
+        var d = t.AdjointToAdd(n.A);
+        Broadcast.Binary<T, AddKernel<T>>(sa, d, n.Shape, g, sa, d);
+    }
+
+    public override void Vjp(TensorTape<T> t, int self, Var<T> gy, ReadOnlySpan<bool> needed, Span<Var<T>> grads)
+        => grads[0] = ReductionOps.BroadcastTo(gy, t.ShapeOf(t.Nodes[self].A));
+
+    public override Var<T> Jvp(TensorTape<T> t, int self, ReadOnlySpan<Var<T>> tangents) => ReductionOps.SumTo(tangents[0], t.ShapeOf(self));
+}
+
+/// <summary>y = a broadcast to a shape: ā += ȳ summed over the broadcast axes; ẏ = ȧ broadcast the same way.</summary>
+internal sealed class BroadcastToRule<T> : TensorRule<T> where T : IFloatingPointIeee754<T>
+{
+    public override void Backward(TensorTape<T> t, ref TensorNode<T> n, int self, ReadOnlySpan<T> g)
+        => Broadcast.AccumulateReduced(n.Shape, g, t.ShapeOf(n.A), t.AdjointToAdd(n.A));
+
+    public override void Vjp(TensorTape<T> t, int self, Var<T> gy, ReadOnlySpan<bool> needed, Span<Var<T>> grads)
+        => grads[0] = ReductionOps.SumTo(gy, t.ShapeOf(t.Nodes[self].A));
+
+    public override Var<T> Jvp(TensorTape<T> t, int self, ReadOnlySpan<Var<T>> tangents) => ReductionOps.BroadcastTo(tangents[0], t.ShapeOf(self));
 }

@@ -47,7 +47,7 @@ public class PoolingKernelTests
         // Gather is Scatter's adjoint: ⟨scatter(ȳ), v⟩ = ⟨ȳ, gather(v)⟩.
         var v = ConvolutionKernelTests.Cast<T>(Enumerable.Range(0, x.Length).Select(i => Math.Sin(i)).ToArray());
         var gathered = new T[gy.Length];
-        Pooling.Gather<T>(g, v, where, gathered);
+        Pooling.Gather<T>(g, v, where, gathered, accumulate: false);
         double left = 0, right = 0;
         for (int i = 0; i < x.Length; i++) left += double.CreateChecked(gx[i]) * double.CreateChecked(v[i]);
         for (int o = 0; o < gy.Length; o++) right += double.CreateChecked(T.CreateChecked(gy[o])) * double.CreateChecked(gathered[o]);

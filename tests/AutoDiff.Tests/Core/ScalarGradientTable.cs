@@ -36,8 +36,13 @@ public class ScalarGradientTable
         new("abs", 1, AwayFromZero, (t, x) => Scalar.Abs(x[0])),
         new("max", 2, R, (t, x) => Scalar.Max(x[0], x[1]), Untied),
         new("min", 2, R, (t, x) => Scalar.Min(x[0], x[1]), Untied),
-        new("relu", 1, AwayFromZero, (t, x) => Scalar.Relu(x[0])),
+        new("relu", 1, AwayFromZero, (t, x) => x[0].Relu()),
         new("unary (custom sin)", 1, R, (t, x) => Scalar.Unary(x[0], Math.Sin(x[0].Value), Math.Cos(x[0].Value))),
+        new("function (x·y + sin z, used twice)", 3, R, (t, x) =>
+        {
+            var g = Scalar.Function([x[0], x[1], x[2]], x[0].Value * x[1].Value + Math.Sin(x[2].Value), [x[1].Value, x[0].Value, Math.Cos(x[2].Value)], "xy+sin z");
+            return g * x[0] + Scalar.Function([g, g], g.Value * g.Value, [g.Value, g.Value]);
+        }),
         new("diamond", 2, R, (t, x) => { var a = x[0] * x[1]; return a * a + a * x[0]; }),
         new("rosenbrock", 2, R, (t, x) => Scalar.Pow(1.0 - x[0], 2) + 100.0 * Scalar.Pow(x[1] - x[0] * x[0], 2)),
     ];

@@ -63,6 +63,8 @@ public class TensorGradientTable
         new("matmul batch × matrix", Of(R, (m, k, n) => [new(2, m, k), new(k, n)]), (t, x) => x[0].MatMul(x[1])),
         new("matmul batch × batch", Of(R, (m, k, n) => [new(3, m, k), new(3, k, n)]), (t, x) => x[0].MatMul(x[1])),
         new("elementwise hook", Same(1, R), (t, x) => x[0].Apply(Cube.Instance)),
+        new("tensor function (prelu, learnable slopes)", Of(Domain.AwayFrom(0.05, -3, 3, 0), (m, n, _) => [new(m, n), new(n)]),
+            (t, x) => Var.Function(PRelu.Instance, x[0], x[1]) * Var.Function(PRelu.Instance, x[0] * 0.5, x[1])),
         new("logsumexp", Of(R, (m, n, _) => [new(m, n)]), (t, x) => x[0].LogSumExp()),
         new("logsumexp axis 0 keepDims", Of(R, (m, n, _) => [new(m, n)]), (t, x) => x[0].LogSumExp(0, keepDims: true)),
         new("log-softmax", Of(R, (m, n, _) => [new(m, n)]), (t, x) => x[0].LogSoftmax()),

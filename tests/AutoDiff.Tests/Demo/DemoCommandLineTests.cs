@@ -1,5 +1,6 @@
 using System.Reflection;
 using AutoDiff.Demo;
+using Spectre.Console;
 using Xunit;
 
 namespace AutoDiff.Tests.Demo;
@@ -21,6 +22,8 @@ public class DemoCommandLineTests : IDisposable
         var (o, e) = (new StringWriter(), new StringWriter());
         Console.SetOut(o);
         Console.SetError(e);
+        // Spectre.Console binds its console to the writer of its first use: give each run its own.
+        AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(o), Interactive = InteractionSupport.No });
         try
         {
             var main = typeof(DemoOptions).Assembly.EntryPoint!;
@@ -40,13 +43,17 @@ public class DemoCommandLineTests : IDisposable
         { ["--epochs", "0"], "--epochs needs a whole number from 1" },
         { ["--lr", "-1"], "--lr needs a positive number" },
         { ["--lr", "NaN"], "--lr needs a positive number" },
-        { ["--activation", "swishy"], "--activation must be one of linear, step, sigmoid" },
+        { ["--activation", "swishy"], "--activation must be one of linear, sigmoid, tanh" },
+        { ["--activation", "step"], "--activation step cannot be trained by gradient descent: its derivative is 0" },
+        { ["--anomalies", "maybe"], "--anomalies must be one of on, off" },
         { ["--task", "regression"], "--task must be one of multiclass, binary, both" },
         { ["--loss", "hinge"], "--loss must be one of" },
         { ["--optimizer", "rmsprop"], "--optimizer must be one of adam, sgd, momentum" },
         { ["--hidden", "128,-4"], "--hidden needs a whole number" },
         { ["--batch"], "option --batch needs a value" },
         { ["--colour", "blue"], "unknown option '--colour'" },
+        { ["--colour"], "unknown option '--colour'; the options are --task" },
+        { ["--batch", "9000", "--out", Path.Combine(Path.GetTempPath(), "autodiff-demo-batch-test")], "--batch 9000 is larger than the 8,000 training digits; give at most 8000" },
         { ["stray"], "unexpected argument 'stray'" },
     };
 
@@ -65,7 +72,7 @@ public class DemoCommandLineTests : IDisposable
     {
         var (code, output, _) = Run("--help");
         Assert.Equal(0, code);
-        foreach (var option in new[] { "--task", "--hidden", "--activation", "--loss", "--optimizer", "--lr", "--epochs", "--batch", "--seed", "--augment", "--data", "--out" })
+        foreach (var option in new[] { "--task", "--hidden", "--activation", "--loss", "--optimizer", "--lr", "--epochs", "--batch", "--seed", "--augment", "--deskew", "--data", "--out", "--anomalies" })
             Assert.Contains(option, output);
     }
 
@@ -88,6 +95,41 @@ public class DemoCommandLineTests : IDisposable
         (code, _, error) = Run("--data", emptyFolder, "--out", dir);
         Assert.Equal(1, code);
         Assert.Contains("train-images-idx3-ubyte", error);
+    }
+
+    [Fact]
+    public void An_output_folder_that_cannot_be_written_is_named_before_training()
+    {
+        string file = Path.Combine(dir, "a-file");
+        File.WriteAllText(file, "");
+        foreach (string bad in OperatingSystem.IsLinux() ? new[] { Path.Combine(file, "out"), file, "/proc/x" } : [Path.Combine(file, "out"), file])
+        {
+            var (code, output, error) = Run("--out", bad);
+            Assert.Equal(1, code);
+            Assert.Contains($"--out {bad}: ", error);
+            Assert.Contains("give a folder you can create and write to", error);
+            Assert.DoesNotContain("Could not find", error);
+            Assert.DoesNotContain("epoch", output);
+            Assert.DoesNotContain("   at ", error);
+        }
+    }
+
+    [Fact]
+    public void A_diverging_run_points_at_the_learning_rate_and_the_anomalies_option()
+    {
+        string[] diverging = ["--task", "binary", "--epochs", "1", "--hidden", "4", "--optimizer", "sgd", "--lr", "1e30", "--augment", "off", "--out", dir];
+        var (code, _, error) = Run(diverging);
+        Assert.Equal(1, code);
+        Assert.Contains("The binary training diverged in epoch 1", error);
+        Assert.Contains("Lower the learning rate (--lr), or run with --anomalies on", error);
+        Assert.DoesNotContain("Tape.DetectAnomalies", error);
+
+        // With --anomalies on, the message names the operation and where it was recorded.
+        (code, _, error) = Run([.. diverging, "--anomalies", "on"]);
+        Assert.Equal(1, code);
+        Assert.Contains("produced a non-finite value", error);
+        Assert.Contains("DigitsTrainer", error);
+        Assert.DoesNotContain("   at ", error);
     }
 
     [Fact]

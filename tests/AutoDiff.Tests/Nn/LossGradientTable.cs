@@ -16,8 +16,9 @@ public class LossGradientTable
     public static readonly Row[] Rows =
     [
         new("L2", Domain.Real(), (t, y, d) => Losses.L2(y, t.Constant(d))),
-        new("binary KL", Domain.Real(0.05, 0.95), (t, y, d) => Losses.BinaryKL(y, t.Constant(d))),
-        new("binary KL from logits", Domain.Real(-6, 6), (t, y, d) => Losses.BinaryKLFromLogits(y, t.Constant(d))),
+        new("mean squared error", Domain.Real(), (t, y, d) => Losses.MeanSquaredError(y, t.Constant(d))),
+        new("binary KL", Domain.Real(0.05, 0.95), (t, y, d) => Losses.BinaryCrossEntropy(y, t.Constant(d))),
+        new("binary KL from logits", Domain.Real(-6, 6), (t, y, d) => Losses.BinaryCrossEntropyFromLogits(y, t.Constant(d))),
         new("multiclass KL on softmax, labels", Domain.Real(), (t, z, d) => Losses.CrossEntropy(Probabilities(z), Labels(d)), true),
         new("multiclass KL from logits, labels", Domain.Real(), (t, z, d) => Losses.CrossEntropyFromLogits(z, Labels(d)), true),
         new("multiclass KL from logits, one-hot", Domain.Real(), (t, z, d) => Losses.CrossEntropyFromLogits(z, t.Constant(d)), true),

@@ -22,13 +22,33 @@ public class LossValueTests
     }
 
     [Fact]
+    public void Mean_squared_error_averages_over_every_element_like_pytorch()
+    {
+        // y − d = [[0, 2], [3, 0]]: (0 + 4 + 9 + 0)/4 = 3.25 (L2 gives 3.25 too here only because k/2 = 1);
+        // ∂/∂y = 2(y − d)/4 = [[0, 1], [1.5, 0]]. torch.nn.functional.mse_loss gives 3.25 for these tensors.
+        var t = new Tape();
+        var y = M(t, new double[,] { { 1, 2 }, { 3, 4 } });
+        var loss = Losses.MeanSquaredError(y, C(t, new double[,] { { 1, 0 }, { 0, 4 } }));
+        t.Backward(loss);
+        Assert.Equal(3.25, loss.Item, 1e-15);
+        Assert.Equal([0, 1, 1.5, 0], y.Grad.ToArray());
+
+        // Three outputs per sample: L2 = ½·Σ/N = ½·(1 + 4 + 0 + 0 + 0 + 9)/2 = 3.5, MSE = 14/6 = 2.333…, so L2 = MSE·k/2.
+        t.Reset();
+        var y3 = M(t, new double[,] { { 1, 2, 0 }, { 0, 0, 3 } });
+        var d3 = C(t, new double[,] { { 0, 0, 0 }, { 0, 0, 0 } });
+        Assert.Equal(3.5, Losses.L2(y3, d3).Item, 1e-15);
+        Assert.Equal(14.0 / 6, Losses.MeanSquaredError(y3, d3).Item, 1e-15);
+    }
+
+    [Fact]
     public void Binary_KL_on_probabilities()
     {
         // y = [0.8, 0.4], d = [1, 0]: (−ln 0.8 − ln 0.6)/2 = (0.2231435513 + 0.5108256238)/2 = 0.3669845876
         // ∂/∂y = (−d/y + (1−d)/(1−y))/N = [−1.25/2, 2.5/3/2] = [−0.625, 0.8333…]
         var t = new Tape();
         var y = t.Track(Tensor.From<double>([0.8, 0.4]));
-        var loss = Losses.BinaryKL(y, t.Constant(Tensor.From<double>([1, 0])));
+        var loss = Losses.BinaryCrossEntropy(y, t.Constant(Tensor.From<double>([1, 0])));
         t.Backward(loss);
         Assert.Equal(0.36698458754, loss.Item, 1e-10);
         Assert.Equal(-0.625, y.Grad[0], 1e-12);
@@ -42,7 +62,7 @@ public class LossValueTests
         // ∂/∂z = (σ − d)/N = [−0.25, 0.4]
         var t = new Tape();
         var z = t.Track(Tensor.From<double>([0, Math.Log(4)]));
-        var loss = Losses.BinaryKLFromLogits(z, t.Constant(Tensor.From<double>([1, 0])));
+        var loss = Losses.BinaryCrossEntropyFromLogits(z, t.Constant(Tensor.From<double>([1, 0])));
         t.Backward(loss);
         Assert.Equal(Math.Log(10) / 2, loss.Item, 1e-14);
         Assert.Equal(-0.25, z.Grad[0], 1e-15);
@@ -59,7 +79,7 @@ public class LossValueTests
     {
         var t = new Tape();
         var z = t.Track(Tensor.From<double>([logit]));
-        var l = Losses.BinaryKLFromLogits(z, t.Constant(Tensor.From<double>([target])));
+        var l = Losses.BinaryCrossEntropyFromLogits(z, t.Constant(Tensor.From<double>([target])));
         t.Backward(l);
         Assert.Equal(loss, l.Item);
         Assert.Equal(grad, z.Grad[0]);
@@ -70,7 +90,7 @@ public class LossValueTests
     {
         var t = new Tape();
         var y = t.Track(Tensor.From<double>([0, 1, 0, 1]));
-        var l = Losses.BinaryKL(y, t.Constant(Tensor.From<double>([0, 1, 1, 0])));
+        var l = Losses.BinaryCrossEntropy(y, t.Constant(Tensor.From<double>([0, 1, 1, 0])));
         t.Backward(l);
         Assert.True(double.IsFinite(l.Item));
         Assert.All(y.Grad.ToArray(), g => Assert.True(double.IsFinite(g)));
@@ -140,7 +160,7 @@ public class LossValueTests
         var e = Assert.Throws<ShapeMismatchException>(() => Losses.L2(y, t.Constant(Tensor.Zeros<double>(2, 1))));
         Assert.Contains("[1, 2]", e.Message);
         Assert.Contains("[2, 1]", e.Message);
-        Assert.Contains("1.5", Assert.Throws<ArgumentOutOfRangeException>(() => Losses.BinaryKL(y, C(t, new double[,] { { 0, 1.5 } }))).Message);
+        Assert.Contains("1.5", Assert.Throws<ArgumentOutOfRangeException>(() => Losses.BinaryCrossEntropy(y, C(t, new double[,] { { 0, 1.5 } }))).Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => Losses.CrossEntropy(y, C(t, new double[,] { { double.NaN, 1 } })));
     }
 }

@@ -17,7 +17,7 @@ public class MlpTests
         {
             (y, t) => Losses.CrossEntropyFromLogits(y, labels),
             (y, t) => Losses.L2(y, t.Constant(d)),
-            (y, t) => Losses.BinaryKLFromLogits(y, t.Constant(d)),
+            (y, t) => Losses.BinaryCrossEntropyFromLogits(y, t.Constant(d)),
         })
         {
             var r = GradCheck.Check(t => loss(mlp.Forward(t.Constant(x)), t), mlp.Parameters);

@@ -87,4 +87,15 @@ public class ModelFileTests : IDisposable
         }
         return ~c;
     }
+
+    [Fact]
+    public void A_failing_save_names_the_target_and_leaves_no_temporary_file()
+    {
+        if (!OperatingSystem.IsLinux()) return; // /proc refuses new files even to root
+        var e = Assert.ThrowsAny<Exception>(() => ModelFile.Save(Model(1), "/proc/model.admf"));
+        Assert.True(e is IOException or UnauthorizedAccessException, e.ToString());
+        Assert.Contains("Cannot save the model to /proc/model.admf", e.Message);
+        Assert.DoesNotContain(".tmp-", e.Message);
+        Assert.Empty(Directory.GetFiles("/proc", "model.admf*"));
+    }
 }

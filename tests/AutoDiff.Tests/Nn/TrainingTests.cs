@@ -44,7 +44,7 @@ public class TrainingTests
         for (int step = 0; step < 300; step++)
         {
             tape.Reset();
-            tape.Backward(Losses.BinaryKLFromLogits(mlp.Forward(tape.Constant(x)), tape.Constant(d)));
+            tape.Backward(Losses.BinaryCrossEntropyFromLogits(mlp.Forward(tape.Constant(x)), tape.Constant(d)));
             opt.Step(mlp.Parameters);
         }
         var logits = new double[4];
@@ -77,7 +77,7 @@ public class TrainingTests
             Func<Tape, Var<double>> f = loss switch
             {
                 "l2" => t => Losses.L2(mlp.Forward(t.Constant(x)), t.Constant(target)),
-                "binary-kl-logits" => t => Losses.BinaryKLFromLogits(mlp.Forward(t.Constant(x)), t.Constant(target)),
+                "binary-kl-logits" => t => Losses.BinaryCrossEntropyFromLogits(mlp.Forward(t.Constant(x)), t.Constant(target)),
                 "multiclass-kl-logits" => t => Losses.CrossEntropyFromLogits(mlp.Forward(t.Constant(x)), labels),
                 _ => t => Losses.CrossEntropy(mlp.Forward(t.Constant(x)).Softmax(), labels),
             };

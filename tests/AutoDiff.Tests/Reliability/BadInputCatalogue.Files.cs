@@ -72,7 +72,9 @@ public static partial class BadInputCatalogue
         }, "activation 'Tanh' is unknown", "returned null");
         yield return B<ArgumentNullException>(F, "save a null model", () => ModelFile.Save((Mlp<float>)null!, At("x.admf")), "model");
         yield return B<ArgumentException>(F, "save to an empty path", () => ModelFile.Save(Small(), ""), "path");
-        yield return B<DirectoryNotFoundException>(F, "save into a missing folder", () => ModelFile.Save(Small(), Path.Combine(dir, "no", "such", "m.admf")), "no");
+        yield return B<DirectoryNotFoundException>(F, "save into a missing folder", () => ModelFile.Save(Small(), Path.Combine(dir, "no", "such", "m.admf")), "Cannot save the model to", "the folder", "does not exist");
+        yield return B<IOException>(F, "save onto a folder", () => ModelFile.Save(Small(), dir), "Cannot save the model to", "is a folder");
+        yield return B<IOException>(F, "load a folder", () => ModelFile.Load<float>(dir), "is a folder, not a file");
         yield return B<ArgumentNullException>(F, "load from a null path", () => ModelFile.Load<float>(null!), "path");
 
         var set = SyntheticDigits.Make(4);
@@ -111,6 +113,9 @@ public static partial class BadInputCatalogue
             (["--augment", "maybe"], "--augment must be one of on, off"),
             (["--epochs"], "option --epochs needs a value"),
             (["--bogus", "1"], "unknown option '--bogus'"),
+            (["--bogus"], "unknown option '--bogus'; the options are --task"),
+            (["--activation", "step"], "--activation step cannot be trained by gradient descent"),
+            (["--anomalies", "maybe"], "--anomalies must be one of on, off"),
             (["digits.bin"], "unexpected argument 'digits.bin'"),
         })
             yield return B<DemoUsageException>(C, string.Join(' ', args), () => DemoOptions.Parse(args), says);
@@ -126,7 +131,7 @@ public static partial class BadInputCatalogue
         yield return B<ArgumentOutOfRangeException>(G, "no random directions", () => GradCheck.Check(sum, one, new GradCheckOptions { Directions = 0 }), "Directions must be at least 1");
         yield return B<ArgumentOutOfRangeException>(G, "negative tolerance", () => GradCheck.Check(sum, one, new GradCheckOptions { AbsoluteTolerance = -1 }), "AbsoluteTolerance");
         yield return B<ArgumentException>(G, "a loss with two elements", () => GradCheck.Check(t => t.Track(Tensor.Zeros<double>(2)), new Mlp<double>([1, 1], [null], 1).Parameters), "one element", "[2]");
-        yield return B<ArgumentNullException>(G, "a null parameter", () => GradCheck.Check(t => t.Constant<double>(1.0), new AutoDiff.Nn.Parameter<double>[] { null! }), "Parameter 0 is null");
+        yield return B<ArgumentNullException>(G, "a null parameter", () => GradCheck.Check(t => t.Constant(Tensor.Scalar(1.0)), new AutoDiff.Nn.Parameter<double>[] { null! }), "Parameter 0 is null");
         yield return B<InvalidOperationException>(G, "a function that records on another tape", () => GradCheck.Check((t, x) => new Tape().Track(Tensor.From<double>([1])).Sum(), one), "another tape");
     }
 

@@ -114,7 +114,9 @@ public static partial class BadInputCatalogue
         yield return B<ShapeMismatchException>(L, "dense forward on a vector", () => { var t = new Tape(); new Dense<double>(3, 2, null, new Random(1)).Forward(V(t, 3)); }, "[3]", "[N, 3]");
         yield return B<InvalidOperationException>(L, "dense forward on a default Var", () => new Dense<double>(3, 2, null, new Random(1)).Forward(default), "default-initialised");
         yield return B<ArgumentException>(L, "MLP with one size", () => _ = new Mlp<double>([3], [], 1), "at least an input and an output");
-        yield return B<ArgumentException>(L, "MLP with too few activations", () => _ = new Mlp<double>([3, 4, 2], [null], 1), "2 layers need 2 activations");
+        yield return B<ArgumentException>(L, "MLP with too few activations", () => _ = new Mlp<double>([3, 4, 2], [null], 1), "[3, 4, 2] make 2 layers, which need 2 activations", "got 1");
+        yield return B<ArgumentException>(L, "one-layer MLP with two activations", () => _ = new Mlp<double>([3, 2], [null, null], 1), "make 1 layer, which needs 1 activation", "got 2");
+        yield return B<ShapeMismatchException>(L, "Predict on a tensor of the wrong width", () => Net().Predict(Z(5, 4)), "[5, 4]", "[N, 3]");
         yield return B<ArgumentOutOfRangeException>(L, "MLP with a layer of width 0", () => _ = new Mlp<double>([3, 0, 2], [null, null], 1), "size 0 at position 1");
         yield return B<ArgumentNullException>(L, "MLP without sizes", () => _ = new Mlp<double>(null!, [], 1), "sizes");
         yield return B<ArgumentException>(L, "MLP of layers that do not chain", () => _ = new Mlp<double>([new Dense<double>(3, 4, null, new Random(1)), new Dense<double>(5, 2, null, new Random(1))]), "takes 5 inputs", "gives 4");
@@ -128,8 +130,8 @@ public static partial class BadInputCatalogue
         yield return B<ArgumentNullException>(L, "parameter on a null tape", () => new Parameter<double>("w", Z(2)).On(null!), "tape");
 
         yield return B<ShapeMismatchException>(Lo, "L2 of [2, 3] against [3, 2]", () => { var t = new Tape(); Losses.L2(V(t, 2, 3), V(t, 3, 2)); }, "L2", "[2, 3]", "[3, 2]");
-        yield return B<ArgumentOutOfRangeException>(Lo, "binary KL target 1.5", () => { var t = new Tape(); Losses.BinaryKL(V(t, 2), t.Constant(Tensor.From<double>([0, 1.5]))); }, "flat index 1 is 1.5", "[0, 1]");
-        yield return B<ArgumentOutOfRangeException>(Lo, "binary KL from logits, NaN target", () => { var t = new Tape(); Losses.BinaryKLFromLogits(V(t, 2), t.Constant(Tensor.From<double>([double.NaN, 1]))); }, "flat index 0 is NaN");
+        yield return B<ArgumentOutOfRangeException>(Lo, "binary KL target 1.5", () => { var t = new Tape(); Losses.BinaryCrossEntropy(V(t, 2), t.Constant(Tensor.From<double>([0, 1.5]))); }, "flat index 1 is 1.5", "[0, 1]");
+        yield return B<ArgumentOutOfRangeException>(Lo, "binary KL from logits, NaN target", () => { var t = new Tape(); Losses.BinaryCrossEntropyFromLogits(V(t, 2), t.Constant(Tensor.From<double>([double.NaN, 1]))); }, "flat index 0 is NaN");
         yield return B<ArgumentOutOfRangeException>(Lo, "cross-entropy target −0.5", () => { var t = new Tape(); Losses.CrossEntropy(V(t, 1, 2), t.Constant(Tensor.From<double>([-0.5, 1.5], 1, 2))); }, "-0.5");
         yield return B<ArgumentOutOfRangeException>(Lo, "KL target +∞", () => { var t = new Tape(); Losses.KL(V(t, 1, 2), t.Constant(Tensor.From<double>([double.PositiveInfinity, 0], 1, 2))); }, "flat index 0");
         yield return B<ArgumentOutOfRangeException>(Lo, "label 3 of 3 classes", () => { var t = new Tape(); Losses.CrossEntropyFromLogits(V(t, 2, 3), [0, 3]); }, "label 3 at index 1", "0..2");
@@ -137,8 +139,8 @@ public static partial class BadInputCatalogue
         yield return B<ArgumentException>(Lo, "three labels for two rows", () => { var t = new Tape(); Losses.CrossEntropyFromLogits(V(t, 2, 3), [0, 1, 2]); }, "3 labels for a batch of 2");
         yield return B<ArgumentException>(Lo, "labels for a vector output", () => { var t = new Tape(); Losses.CrossEntropyFromLogits(V(t, 3), [0]); }, "[N, classes]", "[3]");
         yield return B<ShapeMismatchException>(Lo, "one-hot targets of the wrong shape", () => { var t = new Tape(); Losses.CrossEntropyFromLogits(V(t, 2, 3), V(t, 2, 4)); }, "[2, 3]", "[2, 4]");
-        yield return B<ArgumentException>(Lo, "empty batch", () => { var t = new Tape(); Losses.BinaryKLFromLogits(V(t, 0, 1), V(t, 0, 1)); }, "non-empty batch", "[0, 1]");
-        yield return B<ArgumentException>(Lo, "rank-0 output", () => { var t = new Tape(); Losses.L2(t.Constant<double>(1.0), t.Constant<double>(2.0)); }, "non-empty batch");
+        yield return B<ArgumentException>(Lo, "empty batch", () => { var t = new Tape(); Losses.BinaryCrossEntropyFromLogits(V(t, 0, 1), V(t, 0, 1)); }, "non-empty batch", "[0, 1]");
+        yield return B<ArgumentException>(Lo, "rank-0 output", () => { var t = new Tape(); Losses.L2(t.Constant(Tensor.Scalar(1.0)), t.Constant(Tensor.Scalar(2.0))); }, "non-empty batch");
         yield return B<InvalidOperationException>(Lo, "output and target on two tapes", () => Losses.L2(V(new Tape(), 2), V(new Tape(), 2)), "different tapes");
 
         yield return B<ArgumentOutOfRangeException>(O, "learning rate 0", () => _ = new Sgd<double>(0), "finite and positive; got 0");
@@ -147,6 +149,8 @@ public static partial class BadInputCatalogue
         yield return B<ArgumentOutOfRangeException>(O, "momentum 1", () => _ = new Momentum<double>(0.1, 1), "[0, 1); got 1");
         yield return B<ArgumentOutOfRangeException>(O, "Adam β₁ = 1", () => _ = new Adam<double>(0.1, beta1: 1), "β₁");
         yield return B<ArgumentOutOfRangeException>(O, "Adam ε = 0", () => _ = new Adam<double>(0.1, epsilon: 0), "ε");
+        yield return B<ArgumentOutOfRangeException>(O, "weight decay −0.1", () => new Adam<double>().WeightDecay = -0.1, "weight decay", "got -0.1");
+        yield return B<ArgumentOutOfRangeException>(O, "weight decay NaN", () => new Sgd<double>(0.1).WeightDecay = double.NaN, "weight decay", "NaN");
         yield return B<ArgumentNullException>(O, "step without parameters", () => new Sgd<double>(0.1).Step(null!), "parameters");
         yield return B<ArgumentNullException>(O, "step with a null parameter", () => new Sgd<double>(0.1).Step([null!]), "Parameter 0 is null");
         yield return B<InvalidOperationException>(O, "step before any backward", () => new Adam<double>().Step(Net().Parameters), "never used");
@@ -171,6 +175,13 @@ public static partial class BadInputCatalogue
         yield return B<ArgumentOutOfRangeException>(M, "batches of size 0", () => _ = new MiniBatches(10, 0, 1), "batchSize");
         yield return B<ArgumentOutOfRangeException>(M, "batches over 0 samples", () => _ = new MiniBatches(0, 4, 1), "count");
         yield return B<ArgumentOutOfRangeException>(M, "batch index past the end", () => _ = new MiniBatches(10, 4, 1)[3].Length, "Batch 3 is outside 0..2");
+        yield return B<ArgumentException>(M, "gather from data that is not whole rows", () => new MiniBatches(4, 2, 1).Gather(0, new double[10], new double[4]), "over 4 samples", "10 values");
+        yield return B<ArgumentException>(M, "gather into a short buffer", () => new MiniBatches(4, 2, 1).Gather(0, new double[8], new double[3]), "4 in all", "holds 3");
+        yield return B<ArgumentException>(M, "gather a tensor of another sample count", () => new MiniBatches(4, 2, 1).Gather(0, Z(5, 2)), "over 4 samples", "[5, 2]");
+        yield return B<ArgumentOutOfRangeException>(M, "binary accuracy with a target 0.5", () => Metrics.BinaryAccuracyFromLogits<double>([1, 2], [1, 0.5]), "Target at index 1 is 0.5", "0 or 1");
+        yield return B<ArgumentException>(M, "binary accuracy with a NaN logit", () => Metrics.BinaryAccuracyFromLogits<double>([double.NaN], [1]), "Logit at index 0 is NaN");
+        yield return B<ArgumentException>(M, "threshold of a NaN score", () => Metrics.Threshold<double>([0, double.NaN], 0, new int[2]), "Score at index 1 is NaN");
+        yield return B<ArgumentNullException>(M, "snapshot of a null parameter", () => _ = new ParameterSnapshot<double>([null!]), "Parameter 0 is null");
         yield return B<ArgumentOutOfRangeException>(M, "argmax over 0 classes", () => Metrics.ArgMax<double>([], 0, []), "classes");
         yield return B<ArgumentException>(M, "argmax of a ragged batch", () => Metrics.ArgMax<double>(new double[5], 2, new int[2]), "need 4 values; got 5");
         yield return B<ArgumentException>(M, "accuracy of no samples", () => Metrics.Accuracy([], []), "no samples");

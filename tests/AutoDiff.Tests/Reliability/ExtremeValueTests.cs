@@ -11,7 +11,7 @@ namespace AutoDiff.Tests.Reliability;
 public enum Fn
 {
     Sigmoid, Softplus, Tanh, Softmax, LogSoftmax, LogSumExp,
-    BinaryKL, BinaryKLFromLogits, CrossEntropyLabels, CrossEntropyFromLogitsLabels,
+    BinaryCrossEntropy, BinaryCrossEntropyFromLogits, CrossEntropyLabels, CrossEntropyFromLogitsLabels,
     CrossEntropy, CrossEntropyFromLogits, KL, KLFromLogits,
 }
 
@@ -70,12 +70,12 @@ public class ExtremeValueTests(ITestOutputHelper output)
         new("dominating logits, ±1e4 rows", Fn.LogSoftmax, Rows3, 3),
         new("dominating logits, ±1e4 rows", Fn.LogSumExp, Rows3, 3),
         new("one column of logits", Fn.LogSumExp, Logits, 1),
-        new("logits ±1e4, targets 0", Fn.BinaryKLFromLogits, Logits, 1, Fill(Logits.Length, 0)),
-        new("logits ±1e4, targets 1", Fn.BinaryKLFromLogits, Logits, 1, Fill(Logits.Length, 1)),
-        new("logits ±1e4, targets ½", Fn.BinaryKLFromLogits, Logits, 1, Fill(Logits.Length, 0.5)),
-        new("probabilities 0…1, targets 0", Fn.BinaryKL, Probabilities, 1, Fill(Probabilities.Length, 0)),
-        new("probabilities 0…1, targets 1", Fn.BinaryKL, Probabilities, 1, Fill(Probabilities.Length, 1)),
-        new("probabilities 0…1, targets ½", Fn.BinaryKL, Probabilities, 1, Fill(Probabilities.Length, 0.5)),
+        new("logits ±1e4, targets 0", Fn.BinaryCrossEntropyFromLogits, Logits, 1, Fill(Logits.Length, 0)),
+        new("logits ±1e4, targets 1", Fn.BinaryCrossEntropyFromLogits, Logits, 1, Fill(Logits.Length, 1)),
+        new("logits ±1e4, targets ½", Fn.BinaryCrossEntropyFromLogits, Logits, 1, Fill(Logits.Length, 0.5)),
+        new("probabilities 0…1, targets 0", Fn.BinaryCrossEntropy, Probabilities, 1, Fill(Probabilities.Length, 0)),
+        new("probabilities 0…1, targets 1", Fn.BinaryCrossEntropy, Probabilities, 1, Fill(Probabilities.Length, 1)),
+        new("probabilities 0…1, targets ½", Fn.BinaryCrossEntropy, Probabilities, 1, Fill(Probabilities.Length, 0.5)),
         new("dominating logits, labels", Fn.CrossEntropyFromLogitsLabels, Rows3, 3, Labels: Labels3),
         new("dominating logits, one-hot", Fn.CrossEntropyFromLogits, Rows3, 3, OneHot3),
         new("dominating logits, soft targets with zeros", Fn.CrossEntropyFromLogits, Rows3, 3, Soft3),
@@ -167,8 +167,8 @@ public class ExtremeValueTests(ITestOutputHelper output)
         Fn.Softmax => x.Softmax(),
         Fn.LogSoftmax => x.LogSoftmax(),
         Fn.LogSumExp => x.LogSumExp(),
-        Fn.BinaryKL => Losses.BinaryKL(x, d),
-        Fn.BinaryKLFromLogits => Losses.BinaryKLFromLogits(x, d),
+        Fn.BinaryCrossEntropy => Losses.BinaryCrossEntropy(x, d),
+        Fn.BinaryCrossEntropyFromLogits => Losses.BinaryCrossEntropyFromLogits(x, d),
         Fn.CrossEntropyLabels => Losses.CrossEntropy(x, labels),
         Fn.CrossEntropyFromLogitsLabels => Losses.CrossEntropyFromLogits(x, labels),
         Fn.CrossEntropy => Losses.CrossEntropy(x, d),
@@ -237,13 +237,13 @@ public class ExtremeValueTests(ITestOutputHelper output)
                 }
                 return (value.ToArray(), g, c.Fn == Fn.Softmax ? 1 : logScale, k);
             }
-            case Fn.BinaryKLFromLogits:
+            case Fn.BinaryCrossEntropyFromLogits:
             {
                 double loss = 0;
                 for (int i = 0; i < x.Length; i++) { loss += R.BinaryKLFromLogit(x[i], d![i]); g[i] = (R.Sigmoid(x[i]) - d[i]) / n; }
                 return ([loss / n], g, logScale, 1 / n);
             }
-            case Fn.BinaryKL:
+            case Fn.BinaryCrossEntropy:
             {
                 // log is taken of max(p, smallest normal), as documented; a clamped term passes no gradient
                 double loss = 0;
