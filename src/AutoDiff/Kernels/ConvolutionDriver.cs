@@ -5,68 +5,86 @@ namespace AutoDiff.Kernels;
 
 /// <summary>
 /// Runs the three convolution maps (<see cref="Convolution"/>) as implicit GEMMs over the phase-plane
-/// layout with the register tiles of <see cref="ConvolutionTiles{T, TV, TS}"/>. Scratch (phase planes,
-/// wide rows, packed weights, offset tables) is per thread, pinned and reused: after the first call
-/// with a given geometry nothing is allocated.
+/// layout with the register tiles of <see cref="ConvolutionTiles{T, TV, TS}"/>. The calling thread packs
+/// the weights and the tap offsets once; the images are then split over up to
+/// <see cref="Parallelism.MaxThreads"/> threads, each with its own scratch (phase planes, wide rows),
+/// pinned and reused: after the first call with a given geometry nothing is allocated. Every result is
+/// bit-identical for any thread count: an image's output never depends on the split, and the weight
+/// gradient sums fixed chunks of images, each reduced on its own and added in chunk order.
 /// </summary>
 internal static unsafe class ConvolutionDriver<T, TV, TS> where T : unmanaged, IFloatingPointIeee754<T> where TS : ISimd<T, TV>
 {
-    /// <summary>The phase planes and wide rows of the weight gradient's image chunk stay within this many elements (L2).</summary>
-    internal static int ChunkBudget = 1 << 18;
+    /// <summary>The phase planes and wide rows of one weight-gradient chunk stay within this many elements (L2).</summary>
+    internal const int ChunkBudget = 1 << 18;
 
-    [ThreadStatic] private static T[]? planesBuffer, wideBuffer, packedBuffer;
+    /// <summary>At most this many images per weight-gradient chunk, so that a batch splits over threads.</summary>
+    internal const int ChunkImages = 16;
+
+    /// <summary>Below this many multiply-adds per thread, splitting costs more than it saves.</summary>
+    internal const long MinWorkPerThread = 1 << 20;
+
+    [ThreadStatic] private static T[]? planesBuffer, wideBuffer, packedBuffer, partialBuffer;
     [ThreadStatic] private static int[]? tapBuffer, rowBuffer;
+    [ThreadStatic] private static Images? work;
+
+    private enum Map { Forward, BackwardInput, BackwardWeight }
 
     // y (+)= x ⋆ w. Per image: phase planes, then per group and panel of output channels
-    // y_wide[o, q] = Σ_p w[o, p]·planes[tap(p) + q], then the wide rows are copied into y.
+    // y_wide[o, q] = Σ_p w[o, p]·planes[tap(p) + q], then the wide rows are copied (or added) into y.
     public static void Forward(in Conv2dGeometry g, ReadOnlySpan<T> x, ReadOnlySpan<T> w, Span<T> y, bool accumulate)
     {
-        int rows = g.Og > 4 ? 8 : 4, cols = rows == 8 ? 2 * TS.Count : 4 * TS.Count;
-        int pitch = RoundUp(g.WideLength, 4 * TS.Count);
-        int panels = Ceil(g.Og, rows);
-        T* planes = Buffer(ref planesBuffer, g.ImageLength + g.Slack(pitch));
-        T* wide = Buffer(ref wideBuffer, g.O * pitch);
-        T* packed = Buffer(ref packedBuffer, g.Groups * panels * rows * g.Kg);
-        int* taps = Ints(ref tapBuffer, g.Kg);
-        int p = 0;
-        for (int c = 0; c < g.Cg; c++)
-            for (int kh = 0; kh < g.KH; kh++)
-                for (int kw = 0; kw < g.KW; kw++)
-                    taps[p++] = g.TapOffset(c, kh, kw);
-        int* rowOffsets = Ints(ref rowBuffer, rows);
-        for (int r = 0; r < rows; r++) rowOffsets[r] = r * pitch;
+        var job = Job(Map.Forward, g, accumulate);
+        job.Rows = g.Og > 4 ? 8 : 4;
+        job.Panels = Ceil(g.Og, job.Rows);
+        job.Pitch = RoundUp(g.WideLength, 4 * TS.Count);
+        T* packed = Buffer(ref packedBuffer, g.Groups * job.Panels * job.Rows * g.Kg);
+        int* taps = Taps(g);
+        int* rowOffsets = Ints(ref rowBuffer, job.Rows);
+        for (int r = 0; r < job.Rows; r++) rowOffsets[r] = r * job.Pitch;
         fixed (T* pw = w)
             for (int gi = 0; gi < g.Groups; gi++)
-                for (int panel = 0; panel < panels; panel++)
+                for (int panel = 0; panel < job.Panels; panel++)
                 {
-                    T* a = packed + (gi * panels + panel) * rows * g.Kg;
+                    T* a = packed + (gi * job.Panels + panel) * job.Rows * g.Kg;
                     for (int k = 0; k < g.Kg; k++)
-                        for (int r = 0, o = panel * rows; r < rows; r++, o++)
-                            a[k * rows + r] = o < g.Og ? pw[(gi * g.Og + o) * g.Kg + k] : T.Zero;
+                        for (int r = 0, o = panel * job.Rows; r < job.Rows; r++, o++)
+                            a[k * job.Rows + r] = o < g.Og ? pw[(gi * g.Og + o) * g.Kg + k] : T.Zero;
                 }
+        job.Packed = packed; job.Taps = taps; job.RowOffsets = rowOffsets;
+        fixed (T* px = x) fixed (T* py = y)
+        {
+            job.X = px; job.Y = py;
+            Split(job, g.N);
+        }
+    }
+
+    private static void ForwardImages(Images job, int n0, int n1)
+    {
+        ref readonly var g = ref job.G;
+        int rows = job.Rows, cols = rows == 8 ? 2 * TS.Count : 4 * TS.Count, pitch = job.Pitch;
+        T* planes = Buffer(ref planesBuffer, g.ImageLength + g.Slack(pitch));
+        T* wide = Buffer(ref wideBuffer, g.O * pitch);
         ConvolutionLayout<T, TV, TS>.Zero(planes + g.ImageLength, g.Slack(pitch));
-        fixed (T* px = x)
-        fixed (T* py = y)
-            for (int n = 0; n < g.N; n++)
+        for (int n = n0; n < n1; n++)
+        {
+            ConvolutionLayout<T, TV, TS>.ToPhases(g, job.X + (long)n * g.InputLength, planes);
+            for (int gi = 0; gi < g.Groups; gi++)
             {
-                ConvolutionLayout<T, TV, TS>.ToPhases(g, px + (long)n * g.InputLength, planes);
-                for (int gi = 0; gi < g.Groups; gi++)
+                T* src = planes + gi * g.Cg * g.ChannelLength;
+                for (int panel = 0; panel < job.Panels; panel++)
                 {
-                    T* src = planes + gi * g.Cg * g.ChannelLength;
-                    for (int panel = 0; panel < panels; panel++)
+                    T* a = job.Packed + (gi * job.Panels + panel) * rows * g.Kg;
+                    T* dst = wide + (gi * g.Og + panel * rows) * pitch;
+                    int valid = Math.Min(rows, g.Og - panel * rows);
+                    for (int q = 0; q < g.WideLength; q += cols)
                     {
-                        T* a = packed + (gi * panels + panel) * rows * g.Kg;
-                        T* dst = wide + (gi * g.Og + panel * rows) * pitch;
-                        int valid = Math.Min(rows, g.Og - panel * rows);
-                        for (int q = 0; q < g.WideLength; q += cols)
-                        {
-                            if (rows == 8) ConvolutionTiles<T, TV, TS>.Rows8(g.Kg, a, src + q, taps, dst + q, rowOffsets, valid);
-                            else ConvolutionTiles<T, TV, TS>.Rows4(g.Kg, a, src + q, taps, dst + q, rowOffsets, valid);
-                        }
+                        if (rows == 8) ConvolutionTiles<T, TV, TS>.Rows8(g.Kg, a, src + q, job.Taps, dst + q, job.RowOffsets, valid);
+                        else ConvolutionTiles<T, TV, TS>.Rows4(g.Kg, a, src + q, job.Taps, dst + q, job.RowOffsets, valid);
                     }
                 }
-                ConvolutionLayout<T, TV, TS>.FromWide(g, wide, pitch, py + (long)n * g.OutputLength, accumulate);
             }
+            ConvolutionLayout<T, TV, TS>.FromWide(g, wide, pitch, job.Y + (long)n * g.OutputLength, job.Accumulate);
+        }
     }
 
     // x̄ (+)= w ⋆ᵀ ȳ. Per image: ȳ as wide rows (zeros in the extra columns), then per group a GEMM
@@ -75,115 +93,185 @@ internal static unsafe class ConvolutionDriver<T, TV, TS> where T : unmanaged, I
     // stores of the row before it), and the planes' interior is copied (or added) into x̄.
     public static void BackwardInput(in Conv2dGeometry g, ReadOnlySpan<T> gy, ReadOnlySpan<T> w, Span<T> gx, bool accumulate)
     {
-        int rows = g.Kg > 4 ? 8 : 4, cols = rows == 8 ? 2 * TS.Count : 4 * TS.Count;
-        int pitch = RoundUp(g.WideLength, 4 * TS.Count);
-        int panels = Ceil(g.Kg, rows);
-        T* planes = Buffer(ref planesBuffer, g.ImageLength + g.Slack(pitch));
-        T* wide = Buffer(ref wideBuffer, g.O * pitch + panels * rows * pitch);
-        T* columns = wide + g.O * pitch;
-        T* packed = Buffer(ref packedBuffer, g.Groups * panels * rows * g.Og);
-        int* taps = Ints(ref tapBuffer, g.Kg);
-        int p = 0;
-        for (int c = 0; c < g.Cg; c++)
-            for (int kh = 0; kh < g.KH; kh++)
-                for (int kw = 0; kw < g.KW; kw++)
-                    taps[p++] = g.TapOffset(c, kh, kw);
-        int* offsets = Ints(ref rowBuffer, g.Og + rows);
-        int* rowOffsets = offsets + g.Og;
-        for (int o = 0; o < g.Og; o++) offsets[o] = o * pitch;
-        for (int r = 0; r < rows; r++) rowOffsets[r] = r * pitch;
+        var job = Job(Map.BackwardInput, g, accumulate);
+        job.Rows = g.Kg > 4 ? 8 : 4;
+        job.Panels = Ceil(g.Kg, job.Rows);
+        job.Pitch = RoundUp(g.WideLength, 4 * TS.Count);
+        T* packed = Buffer(ref packedBuffer, g.Groups * job.Panels * job.Rows * g.Og);
+        int* taps = Taps(g);
+        int* offsets = Ints(ref rowBuffer, g.Og + job.Rows);
+        for (int o = 0; o < g.Og; o++) offsets[o] = o * job.Pitch;
+        for (int r = 0; r < job.Rows; r++) offsets[g.Og + r] = r * job.Pitch;
         fixed (T* pw = w)
             for (int gi = 0; gi < g.Groups; gi++)
-                for (int panel = 0; panel < panels; panel++)
+                for (int panel = 0; panel < job.Panels; panel++)
                 {
-                    T* a = packed + (gi * panels + panel) * rows * g.Og;
+                    T* a = packed + (gi * job.Panels + panel) * job.Rows * g.Og;
                     for (int o = 0; o < g.Og; o++)
-                        for (int r = 0, k = panel * rows; r < rows; r++, k++)
-                            a[o * rows + r] = k < g.Kg ? pw[(gi * g.Og + o) * g.Kg + k] : T.Zero;
+                        for (int r = 0, k = panel * job.Rows; r < job.Rows; r++, k++)
+                            a[o * job.Rows + r] = k < g.Kg ? pw[(gi * g.Og + o) * g.Kg + k] : T.Zero;
                 }
-        fixed (T* pgy = gy)
-        fixed (T* pgx = gx)
-            for (int n = 0; n < g.N; n++)
-            {
-                ConvolutionLayout<T, TV, TS>.ToWide(g, pgy + (long)n * g.OutputLength, wide, pitch, front: 0);
-                ConvolutionLayout<T, TV, TS>.Zero(planes, g.ImageLength + g.Slack(pitch));
-                for (int gi = 0; gi < g.Groups; gi++)
-                {
-                    T* src = wide + gi * g.Og * pitch;
-                    T* dst = planes + gi * g.Cg * g.ChannelLength;
-                    for (int panel = 0; panel < panels; panel++)
-                    {
-                        T* a = packed + (gi * panels + panel) * rows * g.Og;
-                        int valid = Math.Min(rows, g.Kg - panel * rows);
-                        for (int q = 0; q < g.WideLength; q += cols)
-                        {
-                            if (rows == 8) ConvolutionTiles<T, TV, TS>.Rows8(g.Og, a, src + q, offsets, columns + q, rowOffsets, valid);
-                            else ConvolutionTiles<T, TV, TS>.Rows4(g.Og, a, src + q, offsets, columns + q, rowOffsets, valid);
-                        }
-                        // The extra columns and the tail of each row are Σ w·0 = 0, so whole rows are added.
-                        for (int r = 0; r < valid; r++)
-                            ConvolutionLayout<T, TV, TS>.AddTo(columns + r * pitch, dst + taps[panel * rows + r], RoundUp(g.WideLength, cols));
-                    }
-                }
-                ConvolutionLayout<T, TV, TS>.FromPhases(g, planes, g.PlaneLength, pgx + (long)n * g.InputLength, accumulate);
-            }
+        job.Packed = packed; job.Taps = taps; job.RowOffsets = offsets;
+        fixed (T* pgy = gy) fixed (T* pgx = gx)
+        {
+            job.X = pgy; job.Y = pgx;
+            Split(job, g.N);
+        }
     }
 
-    // w̄ (+)= x ⋆_w ȳ. Per chunk of images (phase planes and wide ȳ rows of the chunk in L2), per 4 output
-    // channels × 6 taps: w̄[o, p] = Σ_{n, q} ȳ_wide[n, o, q]·planes[n, tap(p) + q], reduced once per chunk.
+    private static void BackwardInputImages(Images job, int n0, int n1)
+    {
+        ref readonly var g = ref job.G;
+        int rows = job.Rows, cols = rows == 8 ? 2 * TS.Count : 4 * TS.Count, pitch = job.Pitch;
+        int* offsets = job.RowOffsets, rowOffsets = job.RowOffsets + g.Og;
+        T* planes = Buffer(ref planesBuffer, g.ImageLength + g.Slack(pitch));
+        T* wide = Buffer(ref wideBuffer, g.O * pitch + job.Panels * rows * pitch);
+        T* columns = wide + g.O * pitch;
+        for (int n = n0; n < n1; n++)
+        {
+            ConvolutionLayout<T, TV, TS>.ToWide(g, job.X + (long)n * g.OutputLength, wide, pitch, front: 0);
+            ConvolutionLayout<T, TV, TS>.Zero(planes, g.ImageLength + g.Slack(pitch));
+            for (int gi = 0; gi < g.Groups; gi++)
+            {
+                T* src = wide + gi * g.Og * pitch;
+                T* dst = planes + gi * g.Cg * g.ChannelLength;
+                for (int panel = 0; panel < job.Panels; panel++)
+                {
+                    T* a = job.Packed + (gi * job.Panels + panel) * rows * g.Og;
+                    int valid = Math.Min(rows, g.Kg - panel * rows);
+                    for (int q = 0; q < g.WideLength; q += cols)
+                    {
+                        if (rows == 8) ConvolutionTiles<T, TV, TS>.Rows8(g.Og, a, src + q, offsets, columns + q, rowOffsets, valid);
+                        else ConvolutionTiles<T, TV, TS>.Rows4(g.Og, a, src + q, offsets, columns + q, rowOffsets, valid);
+                    }
+                    // The extra columns and the tail of each row are Σ w·0 = 0, so whole rows are added.
+                    for (int r = 0; r < valid; r++)
+                        ConvolutionLayout<T, TV, TS>.AddTo(columns + r * pitch, dst + job.Taps[panel * rows + r], RoundUp(g.WideLength, cols));
+                }
+            }
+            ConvolutionLayout<T, TV, TS>.FromPhases(g, planes, g.PlaneLength, job.Y + (long)n * g.InputLength, job.Accumulate);
+        }
+    }
+
+    // w̄ (+)= x ⋆_w ȳ. Per chunk of images (phase planes and wide ȳ rows in L2), per 4 output channels × 6
+    // taps: partial[o, p] = Σ_{n in chunk, q} ȳ_wide[n, o, q]·planes[n, tap(p) + q], reduced once per
+    // chunk; the chunks' partials are then added into w̄ in order.
     public static void BackwardWeight(in Conv2dGeometry g, ReadOnlySpan<T> x, ReadOnlySpan<T> gy, Span<T> gw, bool accumulate)
     {
-        int pitch = RoundUp(g.WideLength, TS.Count), vectors = pitch / TS.Count;
-        int imageWide = g.O * pitch;
-        int chunk = Math.Clamp(ChunkBudget / (g.ImageLength + imageWide), 1, Math.Max(g.N, 1));
-        T* planes = Buffer(ref planesBuffer, chunk * g.ImageLength + g.Slack(pitch));
-        T* wide = Buffer(ref wideBuffer, chunk * imageWide);
+        var job = Job(Map.BackwardWeight, g, accumulate);
+        job.Pitch = RoundUp(g.WideLength, TS.Count);
+        job.Chunk = Math.Clamp(ChunkBudget / (g.ImageLength + g.O * job.Pitch), 1, ChunkImages);
+        int chunks = Ceil(g.N, job.Chunk);
+        job.Taps = Taps(g);
+        job.Partial = Buffer(ref partialBuffer, chunks * g.WeightLength);
+        fixed (T* px = x) fixed (T* pgy = gy)
+        {
+            job.X = px; job.Y = pgy;
+            Split(job, chunks);
+        }
+        if (!accumulate) gw[..g.WeightLength].Clear();
+        for (int c = 0; c < chunks; c++)
+        {
+            var partial = new ReadOnlySpan<T>(job.Partial + (long)c * g.WeightLength, g.WeightLength);
+            System.Numerics.Tensors.TensorPrimitives.Add(gw[..g.WeightLength], partial, gw[..g.WeightLength]);
+        }
+    }
+
+    private static void BackwardWeightChunks(Images job, int c0, int c1)
+    {
+        ref readonly var g = ref job.G;
+        int pitch = job.Pitch, vectors = pitch / TS.Count, imageWide = g.O * pitch;
+        T* planes = Buffer(ref planesBuffer, job.Chunk * g.ImageLength + g.Slack(pitch));
+        T* wide = Buffer(ref wideBuffer, job.Chunk * imageWide);
+        int* offsets = stackalloc int[10];
+        T* sums = stackalloc T[24];
+        for (int c = c0; c < c1; c++)
+        {
+            int n0 = c * job.Chunk, count = Math.Min(job.Chunk, g.N - n0);
+            T* partial = job.Partial + (long)c * g.WeightLength;
+            for (int n = 0; n < count; n++)
+            {
+                ConvolutionLayout<T, TV, TS>.ToPhases(g, job.X + (long)(n0 + n) * g.InputLength, planes + n * g.ImageLength);
+                ConvolutionLayout<T, TV, TS>.ToWide(g, job.Y + (long)(n0 + n) * g.OutputLength, wide + n * imageWide, pitch, front: 0);
+            }
+            ConvolutionLayout<T, TV, TS>.Zero(planes + count * g.ImageLength, g.Slack(pitch));
+            for (int gi = 0; gi < g.Groups; gi++)
+                for (int o0 = 0; o0 < g.Og; o0 += 4)
+                {
+                    // Rows past the last channel repeat a valid one; their sums are dropped.
+                    for (int i = 0; i < 4; i++) offsets[i] = (gi * g.Og + Math.Min(o0 + i, g.Og - 1)) * pitch;
+                    for (int p0 = 0; p0 < g.Kg; p0 += 6)
+                    {
+                        for (int j = 0; j < 6; j++) offsets[4 + j] = gi * g.Cg * g.ChannelLength + job.Taps[Math.Min(p0 + j, g.Kg - 1)];
+                        ConvolutionTiles<T, TV, TS>.Dots4x6(count, vectors, wide, imageWide, offsets, planes, g.ImageLength, offsets + 4, sums);
+                        for (int i = 0; i < 4 && o0 + i < g.Og; i++)
+                        {
+                            T* row = partial + (gi * g.Og + o0 + i) * g.Kg;
+                            for (int j = 0; j < 6 && p0 + j < g.Kg; j++) row[p0 + j] = sums[i * 6 + j];
+                        }
+                    }
+                }
+        }
+    }
+
+    /// <summary>The calling thread's job object, reset for one map.</summary>
+    private static Images Job(Map map, in Conv2dGeometry g, bool accumulate)
+    {
+        var job = work ??= new Images();
+        (job.Kind, job.G, job.Accumulate) = (map, g, accumulate);
+        return job;
+    }
+
+    /// <summary>Runs <paramref name="units"/> (images, or chunks of them) over as many threads as the work is worth.</summary>
+    private static void Split(Images job, int units)
+    {
+        long work = (long)job.G.N * job.G.OutputLength * job.G.Kg;
+        int parts = (int)Math.Min(Math.Min(Parallelism.MaxThreads, units), Math.Max(1, work / MinWorkPerThread));
+        job.Units = units;
+        if (parts <= 1) job.Run(0, 1);
+        else WorkerPool.Run(job, parts);
+    }
+
+    /// <summary>One map over a range of images (or chunks), with pointers to the caller's pinned, packed operands.</summary>
+    private sealed class Images : PartitionedWork
+    {
+        public Map Kind;
+        public Conv2dGeometry G;
+        public bool Accumulate;
+        public int Rows, Panels, Pitch, Chunk, Units;
+        public T* X, Y, Packed, Partial;
+        public int* Taps, RowOffsets;
+
+        public override void Run(int part, int parts)
+        {
+            int u0 = (int)((long)Units * part / parts), u1 = (int)((long)Units * (part + 1) / parts);
+            switch (Kind)
+            {
+                case Map.Forward: ForwardImages(this, u0, u1); break;
+                case Map.BackwardInput: BackwardInputImages(this, u0, u1); break;
+                default: BackwardWeightChunks(this, u0, u1); break;
+            }
+        }
+    }
+
+    /// <summary>The tap offsets of one group, in weight order (c, kh, kw).</summary>
+    private static int* Taps(in Conv2dGeometry g)
+    {
         int* taps = Ints(ref tapBuffer, g.Kg);
         int p = 0;
         for (int c = 0; c < g.Cg; c++)
             for (int kh = 0; kh < g.KH; kh++)
                 for (int kw = 0; kw < g.KW; kw++)
                     taps[p++] = g.TapOffset(c, kh, kw);
-        int* offsets = Ints(ref rowBuffer, 10);
-        T* sums = stackalloc T[24];
-        if (!accumulate) gw[..g.WeightLength].Clear();
-        fixed (T* px = x)
-        fixed (T* pgy = gy)
-        fixed (T* pgw = gw)
-            for (int n0 = 0; n0 < g.N; n0 += chunk)
-            {
-                int count = Math.Min(chunk, g.N - n0);
-                for (int n = 0; n < count; n++)
-                {
-                    ConvolutionLayout<T, TV, TS>.ToPhases(g, px + (long)(n0 + n) * g.InputLength, planes + n * g.ImageLength);
-                    ConvolutionLayout<T, TV, TS>.ToWide(g, pgy + (long)(n0 + n) * g.OutputLength, wide + n * imageWide, pitch, front: 0);
-                }
-                ConvolutionLayout<T, TV, TS>.Zero(planes + count * g.ImageLength, g.Slack(pitch));
-                for (int gi = 0; gi < g.Groups; gi++)
-                    for (int o0 = 0; o0 < g.Og; o0 += 4)
-                    {
-                        // Rows past the last channel repeat a valid one; their sums are dropped.
-                        for (int i = 0; i < 4; i++) offsets[i] = (gi * g.Og + Math.Min(o0 + i, g.Og - 1)) * pitch;
-                        for (int p0 = 0; p0 < g.Kg; p0 += 6)
-                        {
-                            for (int j = 0; j < 6; j++) offsets[4 + j] = gi * g.Cg * g.ChannelLength + taps[Math.Min(p0 + j, g.Kg - 1)];
-                            ConvolutionTiles<T, TV, TS>.Dots4x6(count, vectors, wide, imageWide, offsets, planes, g.ImageLength, offsets + 4, sums);
-                            for (int i = 0; i < 4 && o0 + i < g.Og; i++)
-                            {
-                                T* row = pgw + (gi * g.Og + o0 + i) * g.Kg;
-                                for (int j = 0; j < 6 && p0 + j < g.Kg; j++) row[p0 + j] += sums[i * 6 + j];
-                            }
-                        }
-                    }
-            }
+        return taps;
     }
 
     /// <summary>A 64-byte-aligned pointer into this thread's pinned, reusable array of at least <paramref name="length"/> elements.</summary>
-    private static T* Buffer(ref T[]? array, int length)
+    private static T* Buffer(ref T[]? array, long length)
     {
         int pad = 64 / sizeof(T);
         if (array is null || array.Length < length + pad)
-            array = GC.AllocateUninitializedArray<T>(Math.Max(length + pad, (array?.Length ?? 0) * 3 / 2), pinned: true);
+            array = GC.AllocateUninitializedArray<T>((int)Math.Max(length + pad, (array?.Length ?? 0) * 3L / 2), pinned: true);
         nint p = (nint)Unsafe.AsPointer(ref array[0]);
         return (T*)((p + 63) & ~(nint)63);
     }
@@ -191,7 +279,7 @@ internal static unsafe class ConvolutionDriver<T, TV, TS> where T : unmanaged, I
     private static int* Ints(ref int[]? array, int length)
     {
         if (array is null || array.Length < length)
-            array = GC.AllocateUninitializedArray<int>(Math.Max(length, (array?.Length ?? 0) * 3 / 2), pinned: true);
+            array = GC.AllocateUninitializedArray<int>(Math.Max(Math.Max(length, 1), (array?.Length ?? 0) * 3 / 2), pinned: true);
         return (int*)Unsafe.AsPointer(ref array[0]);
     }
 

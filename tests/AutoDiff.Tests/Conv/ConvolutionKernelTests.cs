@@ -1,4 +1,5 @@
 using AutoDiff.Kernels;
+using AutoDiff.Tests.Kernels;
 using Xunit;
 
 namespace AutoDiff.Tests.Conv;
@@ -101,5 +102,45 @@ public class ConvolutionKernelTests
             if (!(Math.Abs(a - expected[i]) <= tolerance * scale * 10))
                 Assert.Fail($"{what}: element {i} is {a}, expected {expected[i]}");
         }
+    }
+}
+
+/// <summary>The convolution maps split their images over threads and give bit-identical results for any thread count.</summary>
+[Collection(nameof(ParallelismCollection))]
+public class ConvolutionParallelTests
+{
+    [Fact]
+    public void One_and_two_threads_give_bit_identical_results()
+    {
+        var c = new ConvCase(32, 8, 12, 12, 16, 5, 5, 1, 1, 1, 1);
+        var g = new Conv2dGeometry(c.N, c.C, c.H, c.W, c.O, c.KH, c.KW, c.Stride, c.Padding, c.Dilation, c.Groups);
+        var rng = new Random(8);
+        float[] x = ConvolutionKernelTests.Cast<float>(ConvolutionKernelTests.Random(rng, c.N * c.C * c.H * c.W));
+        float[] w = ConvolutionKernelTests.Cast<float>(ConvolutionKernelTests.Random(rng, c.O * c.Cg * c.KH * c.KW));
+        float[] gy = ConvolutionKernelTests.Cast<float>(ConvolutionKernelTests.Random(rng, c.N * c.O * c.OH * c.OW));
+        (float[], float[], float[]) Run(int threads)
+        {
+            int before = Parallelism.MaxThreads;
+            Parallelism.MaxThreads = threads;
+            try
+            {
+                var y = new float[gy.Length];
+                var gx = new float[x.Length];
+                var gw = new float[w.Length];
+                Convolution.Forward<float>(g, x, w, y);
+                Convolution.BackwardInput<float>(g, gy, w, gx, accumulate: false);
+                Convolution.BackwardWeight<float>(g, x, gy, gw, accumulate: false);
+                return (y, gx, gw);
+            }
+            finally { Parallelism.MaxThreads = before; }
+        }
+        var one = Run(1);
+        long runs = WorkerPool.ParallelRuns;
+        var two = Run(2);
+        Assert.True(WorkerPool.ParallelRuns > runs, "the two-thread run never split its work");
+        Assert.Equal(one.Item1, two.Item1);
+        Assert.Equal(one.Item2, two.Item2);
+        Assert.Equal(one.Item3, two.Item3);
+        ConvolutionKernelTests.Close(c.Forward(x.Select(v => (double)v).ToArray(), w.Select(v => (double)v).ToArray()), two.Item1, 2e-5, "forward on two threads");
     }
 }

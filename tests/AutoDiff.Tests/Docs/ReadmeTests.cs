@@ -28,6 +28,7 @@ public partial class ReadmeTests
         ["0 1 1 0"],
         ["∂KL/∂z = softmax(z) − d, over N: ["],
         ["swish'(1) = 0.927671", "network gradient check passed"],
+        ["accuracy 100%", "loaded 5 layers", "passed: "],
     ];
 
     private static string Root()

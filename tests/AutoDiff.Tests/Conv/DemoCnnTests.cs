@@ -1,0 +1,54 @@
+using AutoDiff.Demo;
+using AutoDiff.Nn;
+using AutoDiff.Tests.Demo;
+using Spectre.Console;
+using Xunit;
+
+namespace AutoDiff.Tests.Conv;
+
+/// <summary>The demo's <c>--model cnn</c>: parsed, trained for an epoch, saved as a sequential model that loads and predicts like the trained one.</summary>
+[Collection(nameof(ConsoleCollection))]
+public class DemoCnnTests : IDisposable
+{
+    private readonly string dir = Directory.CreateTempSubdirectory("autodiff-demo-cnn-").FullName;
+
+    public void Dispose() => Directory.Delete(dir, recursive: true);
+
+    [Fact]
+    public void Model_option_is_parsed_and_named_when_wrong()
+    {
+        Assert.Equal("mlp", DemoOptions.Parse([]).Model);
+        Assert.Equal("cnn", DemoOptions.Parse(["--model", "CNN"]).Model);
+        Assert.Contains("--model must be one of mlp, cnn; got 'resnet'", Assert.Throws<DemoUsageException>(() => DemoOptions.Parse(["--model", "resnet"])).Message);
+        Assert.Contains("--model mlp|cnn", DemoOptions.Usage);
+    }
+
+    [Fact]
+    public void A_short_cnn_run_writes_a_sequential_model_file()
+    {
+        var (stdout, stderr) = (Console.Out, Console.Error);
+        var (o, e) = (new StringWriter(), new StringWriter());
+        Console.SetOut(o);
+        Console.SetError(e);
+        AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(o), Interactive = InteractionSupport.No });
+        int code;
+        try
+        {
+            code = (int)typeof(DemoOptions).Assembly.EntryPoint!.Invoke(null, [new[] { "--model", "cnn", "--task", "multiclass", "--epochs", "1", "--out", dir }])!;
+        }
+        finally
+        {
+            Console.SetOut(stdout);
+            Console.SetError(stderr);
+        }
+        Assert.True(code == 0, e.ToString());
+        Assert.Contains("CNN conv 5×5 (16)", o.ToString());
+        var model = ModelFile.LoadSequential<float>(Path.Combine(dir, "digits-multiclass.admf"));
+        Assert.Equal(8, model.Layers.Count);
+        Assert.IsType<Conv2d<float>>(model.Layers[0]);
+        var scores = model.Predict(Tensor.Zeros<float>(2, 1, 28, 28));
+        Assert.Equal(new Shape(2, 10), scores.Shape);
+        Assert.True(File.Exists(Path.Combine(dir, "digits-multiclass-graph.dot")));
+        Assert.Contains("conv2d", File.ReadAllText(Path.Combine(dir, "digits-multiclass-graph.dot")));
+    }
+}
