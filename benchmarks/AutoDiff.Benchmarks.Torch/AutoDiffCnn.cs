@@ -17,10 +17,12 @@ public sealed class AutoDiffCnn
         var relu = Activations.ReluFunction<float>();
         var layers = new List<ILayer<float>>
         {
-            new Conv2d<float>(Tensor.From<float>(d.W1, CnnBenchData.C1, 1, k, k), Tensor.From<float>(d.B1), activation: relu),
+            new Conv2d<float>(Tensor.From<float>(d.W1, CnnBenchData.C1, 1, k, k), Tensor.From<float>(d.B1)),
             new MaxPool2d<float>(2),
-            new Conv2d<float>(Tensor.From<float>(d.W2, CnnBenchData.C2, CnnBenchData.C1, k, k), Tensor.From<float>(d.B2), activation: relu),
+            new Activation<float>(relu),
+            new Conv2d<float>(Tensor.From<float>(d.W2, CnnBenchData.C2, CnnBenchData.C1, k, k), Tensor.From<float>(d.B2)),
             new MaxPool2d<float>(2),
+            new Activation<float>(relu),
             new Flatten<float>(),
             new Dense<float>(Tensor.From<float>(d.W3, CnnBenchData.Features, CnnBenchData.Hidden), Tensor.From<float>(d.B3), relu),
         };

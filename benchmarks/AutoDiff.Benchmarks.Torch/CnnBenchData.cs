@@ -5,7 +5,7 @@ namespace AutoDiff.Benchmarks.Torch;
 /// <see cref="Random"/> streams so that both libraries train from identical numbers. The network is the
 /// digits demo's CNN (<c>--model cnn</c>):
 /// <code>
-///   conv 5×5 1→C1 + b, relu → max pool 2 → conv 5×5 C1→C2 + b, relu → max pool 2 → flatten (C2·4·4)
+///   conv 5×5 1→C1 + b → max pool 2 → relu → conv 5×5 C1→C2 + b → max pool 2 → relu → flatten (C2·4·4)
 ///   → ·W3 + b3, relu → dropout p → ·W4 + b4 → log-softmax + NLL (mean)
 /// </code>
 /// Convolution weights are [O, C, 5, 5]; dense weights are in×out (<c>x·W</c>). Every weight and bias

@@ -36,8 +36,8 @@ public sealed class TorchCnn : IDisposable
     {
         using var scope = NewDisposeScope();
         var p = parameters;
-        var h = nn.functional.max_pool2d(nn.functional.relu(nn.functional.conv2d(x, p[0], p[1])), 2);
-        h = nn.functional.max_pool2d(nn.functional.relu(nn.functional.conv2d(h, p[2], p[3])), 2).flatten(1);
+        var h = nn.functional.relu(nn.functional.max_pool2d(nn.functional.conv2d(x, p[0], p[1]), 2));
+        h = nn.functional.relu(nn.functional.max_pool2d(nn.functional.conv2d(h, p[2], p[3]), 2)).flatten(1);
         h = nn.functional.relu(addmm(p[5], h, p[4], beta: 1, alpha: 1));
         if (dropout) h = nn.functional.dropout(h, CnnBenchData.Dropout, training: true);
         var loss = nn.functional.cross_entropy(addmm(p[7], h, p[6], beta: 1, alpha: 1), y);

@@ -25,8 +25,9 @@ internal sealed record DemoOptions
 
     public static string Usage => """
         AutoDiff digits demo: learns an MLP on real MNIST digits by empirical risk minimisation.
-          multiclass: "which digit is this?"  784 → hidden → 10, softmax + multiclass KL
-          binary:     "is this a 2?"          784 → hidden → 1, sigmoid + binary KL
+          multiclass: "which digit is this?"  784 → hidden → 10, softmax + cross-entropy
+          binary:     "is this a 2?"          784 → hidden → 1, sigmoid + binary cross-entropy
+          (the lecture calls both losses "KL": for 0/1 targets they are the KL divergence)
 
         Usage: dotnet run -c Release --project src/AutoDiff.Demo -- [options]
 
@@ -37,9 +38,10 @@ internal sealed record DemoOptions
           --hidden 128[,64...]             hidden layer widths (default 128)
           --activation NAME                hidden activation: linear, sigmoid, tanh, relu, leakyrelu,
                                            elu, softplus (default relu)
-          --loss auto|kl|kl-prob|l2        kl: KL on logits (softmax / sigmoid inside the loss);
-                                           kl-prob: KL on the softmax / sigmoid output; l2: ½‖Y−d‖²
-                                           on that output (default auto = kl)
+          --loss auto|kl|kl-prob|l2        kl: cross-entropy (the lecture's KL) on logits, softmax /
+                                           sigmoid inside the loss (Losses.*FromLogits); kl-prob: on the
+                                           softmax / sigmoid output; l2: ½‖Y−d‖² on that
+                                           output (default auto = kl)
           --optimizer adam|sgd|momentum    (default adam)
           --lr RATE                        initial learning rate, cosine-annealed (default 0.002)
           --epochs N                       passes over the training digits (default 60)

@@ -8,7 +8,7 @@ namespace AutoDiff.Demo;
 /// pixels (saved as an <see cref="Mlp{T}"/>), or a small CNN, a <see cref="Sequential{T}"/> on the
 /// [N, 1, rows, columns] images:
 /// <code>
-///   conv 5×5, 1 → 16, relu → max pool 2 → conv 5×5, 16 → 32, relu → max pool 2 → flatten
+///   conv 5×5, 1 → 16 → max pool 2 → relu → conv 5×5, 16 → 32 → max pool 2 → relu → flatten
 ///   → dense → 64, relu → dropout 0.25 → dense → k
 /// </code>
 /// For 28×28 digits the convolutions are [N, 1, 28, 28] ⋆ [16, 1, 5, 5] and [N, 16, 12, 12] ⋆ [32, 16, 5, 5],
@@ -44,16 +44,22 @@ internal sealed class DigitsModel
         var random = new Random(options.Seed);
         var relu = Activations.ReluFunction<float>();
         int h = ((set.Rows - 4) / 2 - 4) / 2, w = ((set.Columns - 4) / 2 - 4) / 2;
+        // relu(max pool(x)) = max pool(relu(x)) (relu is monotonic), on a quarter of the elements.
         return new(null, new Sequential<float>(
-            new Conv2d<float>(1, 16, 5, random, activation: relu, name: "conv0"),
+            new Conv2d<float>(1, 16, 5, random, name: "conv0", weightInit: WeightInit.He),
             new MaxPool2d<float>(2),
-            new Conv2d<float>(16, 32, 5, random, activation: relu, name: "conv1"),
+            new Activation<float>(relu),
+            new Conv2d<float>(16, 32, 5, random, name: "conv1", weightInit: WeightInit.He),
             new MaxPool2d<float>(2),
+            new Activation<float>(relu),
             new Flatten<float>(),
             new Dense<float>(32 * h * w, 64, relu, random, "dense0"),
             new Dropout<float>(0.25, options.Seed),
             new Dense<float>(64, outputs, null, random, "dense1")), set);
     }
+
+    /// <summary>The MLP, or null for the CNN.</summary>
+    public Mlp<float>? Mlp => mlp;
 
     /// <summary>"MLP" or "CNN".</summary>
     public string Kind => mlp is null ? "CNN" : "MLP";

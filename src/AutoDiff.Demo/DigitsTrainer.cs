@@ -33,7 +33,7 @@ internal sealed class DigitsTrainer(DemoOptions options, DigitSet train, DigitSe
     private readonly Dictionary<DigitSet, float[]> prepared = [];
 
     /// <summary>All images of a set as floats in 0..1, deskewed when the options ask for it (computed once).</summary>
-    private float[] Prepared(DigitSet set)
+    internal float[] Prepared(DigitSet set)
     {
         if (prepared.TryGetValue(set, out var done)) return done;
         var all = new float[set.Count * set.Pixels];

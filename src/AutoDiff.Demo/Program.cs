@@ -2,6 +2,7 @@ using System.Diagnostics;
 using AutoDiff;
 using AutoDiff.Demo;
 using AutoDiff.Nn;
+using AutoDiff.Onnx;
 using Spectre.Console;
 
 // The digits demo: the lecture's two questions learnt from real MNIST digits.
@@ -68,6 +69,13 @@ try
         trainer.Model.Save(model);
         written.Add(plot);
         written.Add(model);
+        // For ONNX Runtime and other ONNX tools (the MLP; Sequential export is not there yet).
+        if (trainer.Model.Mlp is { } mlp)
+        {
+            string onnx = Path.Combine(options.OutputDirectory, $"digits-{trainer.Name}.onnx");
+            OnnxModel.Export(mlp, onnx);
+            written.Add(onnx);
+        }
     }
     AnsiConsole.Write(summary);
 
@@ -106,7 +114,7 @@ catch (DemoUsageException e)
     Console.Error.WriteLine("Run with --help to see the options.");
     return 2;
 }
-catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or InvalidOperationException or ArgumentException or ArithmeticException)
+catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or InvalidOperationException or ArgumentException or ArithmeticException or NotSupportedException)
 {
     Console.Error.WriteLine($"error: {e.Message}");
     return 1;

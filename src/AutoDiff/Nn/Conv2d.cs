@@ -13,12 +13,13 @@ public sealed class Conv2d<T> : ILayer<T> where T : IFloatingPointIeee754<T>
     private readonly Parameter<T>[] parameters;
 
     /// <summary>
-    /// A layer with seeded initial weights as the activation asks (<see cref="ElementwiseFunction{T}.WeightInit"/>):
-    /// He (normal, σ = √(2/fan_in)) for rectifiers, Xavier (uniform, ±√(6/(fan_in + fan_out))) otherwise, with
-    /// fan_in = (C/groups)·k², fan_out = (O/groups)·k²; the bias starts at 0.
+    /// A layer with seeded initial weights as <paramref name="weightInit"/> says, or else as the activation asks
+    /// (<see cref="ElementwiseFunction{T}.WeightInit"/>): He (normal, σ = √(2/fan_in)) for rectifiers, Xavier
+    /// (uniform, ±√(6/(fan_in + fan_out))) otherwise, with fan_in = (C/groups)·k², fan_out = (O/groups)·k²
+    /// (give He when a rectifier follows as a layer of its own, after pooling say); the bias starts at 0.
     /// </summary>
     public Conv2d(int inChannels, int outChannels, int kernel, Random random, int stride = 1, int padding = 0, int dilation = 1, int groups = 1,
-        bool bias = true, ElementwiseFunction<T>? activation = null, string name = "conv")
+        bool bias = true, ElementwiseFunction<T>? activation = null, string name = "conv", WeightInit? weightInit = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(inChannels, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(outChannels, 1);
@@ -28,7 +29,7 @@ public sealed class Conv2d<T> : ILayer<T> where T : IFloatingPointIeee754<T>
         if (inChannels % groups != 0 || outChannels % groups != 0)
             throw new ArgumentException($"{name}: {inChannels} input and {outChannels} output channels must both be divisible by groups = {groups}.", nameof(groups));
         int fanIn = inChannels / groups * kernel * kernel, fanOut = outChannels / groups * kernel * kernel;
-        var w = activation?.WeightInit == WeightInit.He
+        var w = (weightInit ?? activation?.WeightInit) == WeightInit.He
             ? Tensor.Normal<T>(random, Math.Sqrt(2.0 / fanIn), outChannels, inChannels / groups, kernel, kernel)
             : Tensor.Uniform<T>(random, -Math.Sqrt(6.0 / (fanIn + fanOut)), Math.Sqrt(6.0 / (fanIn + fanOut)), outChannels, inChannels / groups, kernel, kernel);
         (Stride, Padding, Dilation, Groups, Activation) = (stride, padding, dilation, groups, activation);

@@ -44,7 +44,8 @@ public class DemoCnnTests : IDisposable
         Assert.True(code == 0, e.ToString());
         Assert.Contains("CNN conv 5×5 (16)", o.ToString());
         var model = ModelFile.LoadSequential<float>(Path.Combine(dir, "digits-multiclass.admf"));
-        Assert.Equal(8, model.Layers.Count);
+        Assert.Equal(10, model.Layers.Count);
+        Assert.Single(model.Layers.OfType<Dropout<float>>());
         Assert.IsType<Conv2d<float>>(model.Layers[0]);
         var scores = model.Predict(Tensor.Zeros<float>(2, 1, 28, 28));
         Assert.Equal(new Shape(2, 10), scores.Shape);

@@ -62,6 +62,8 @@ public class DemoCommandLineTests : IDisposable
     public void A_bad_option_is_named_and_exits_2(string[] args, string message)
     {
         var (code, _, error) = Run(args);
+        int outAt = Array.IndexOf(args, "--out");
+        if (outAt >= 0 && Directory.Exists(args[outAt + 1])) Directory.Delete(args[outAt + 1], recursive: true);
         Assert.Equal(2, code);
         Assert.Contains(message, error);
         Assert.DoesNotContain("   at ", error);

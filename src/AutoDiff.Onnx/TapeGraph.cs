@@ -1,0 +1,73 @@
+using System.Numerics;
+
+namespace AutoDiff.Onnx;
+
+/// <summary>The primitives a recorded graph is made of, as the exporter sees them.</summary>
+internal enum Primitive
+{
+    Input, Constant,
+    Add, Sub, Mul, Div, Max, Neg, Scale,
+    Exp, Log, Where,
+    Sum, SumAxis, SumTo, BroadcastTo,
+    Reshape, Transpose, Slice, Pad,
+    MatMul, Elementwise, Function, Opaque,
+}
+
+/// <summary>
+/// One recorded operation: its inputs (node indices; for Where the condition first), output dimensions
+/// and attributes (<c>Axis</c> for SumAxis, Slice and Pad, <c>Offset</c> for Slice and Pad, <c>Alpha</c>
+/// for Scale, <c>Function</c> for Elementwise and Function, <c>TransposeA</c>/<c>TransposeB</c> for a
+/// MatMul of transposed operands), its value, and for a constant the earlier node whose value buffer it
+/// shares (a detached copy), or −1.
+/// </summary>
+internal sealed record GraphNode<T>(int Index, Primitive Op, int[] Inputs, int[] Dims, int Axis, int Offset, T Alpha, object? Function, T[] Value, int SharesValueOf,
+    bool TransposeA = false, bool TransposeB = false) where T : IFloatingPointIeee754<T>;
+
+/// <summary>
+/// The one place that reads the tape's internals (<c>TensorTape</c>, <c>TensorNode</c>, <c>TensorOp</c>):
+/// records a forward pass on a fresh tape and returns the nodes its output depends on, in recording
+/// order. A change of the tape's layout changes this file only.
+/// </summary>
+internal static class TapeGraph
+{
+    /// <summary>Runs <paramref name="forward"/> on a constant input of <paramref name="values"/> shaped <paramref name="shape"/>.</summary>
+    public static (List<GraphNode<T>> Nodes, int Output) Record<T>(Func<Tape, Var<T>, Var<T>> forward, Shape shape, T[] values) where T : IFloatingPointIeee754<T>
+    {
+        var tape = new Tape();
+        var x = tape.Constant<T>(values, shape);
+        var y = forward(tape, x);
+        var t = tape.Check(y);
+        var reachable = new SortedSet<int>();
+        var stack = new Stack<int>([y.Index]);
+        while (stack.Count > 0)
+        {
+            int i = stack.Pop();
+            if (reachable.Add(i)) foreach (int k in t.InputList(i)) stack.Push(k);
+        }
+        var owners = new Dictionary<T[], int>(ReferenceEqualityComparer.Instance);
+        var nodes = new List<GraphNode<T>>();
+        for (int i = 0; i <= y.Index; i++)
+        {
+            ref var n = ref t.Nodes[i];
+            owners.TryAdd(n.Value, i);
+            if (!reachable.Contains(i)) continue;
+            var op = i == x.Index ? Primitive.Input : Map(n.Op);
+            int[] inputs = op == Primitive.Where ? [n.C, n.A, n.B] : t.InputList(i);
+            int shares = op == Primitive.Constant && owners.TryGetValue(n.Value, out int owner) && owner != i ? owner : -1;
+            nodes.Add(new GraphNode<T>(i, op, inputs, n.Shape.Dims.ToArray(), n.Axis, n.Offset, n.Alpha, n.Function, t.ValueOf(i).ToArray(), shares, n.TransposeA, n.TransposeB));
+        }
+        return (nodes, y.Index);
+    }
+
+    private static Primitive Map(TensorOp op) => op switch
+    {
+        TensorOp.Constant or TensorOp.Leaf => Primitive.Constant,
+        TensorOp.Add => Primitive.Add, TensorOp.Sub => Primitive.Sub, TensorOp.Mul => Primitive.Mul, TensorOp.Div => Primitive.Div,
+        TensorOp.Max => Primitive.Max, TensorOp.Neg => Primitive.Neg, TensorOp.Scale => Primitive.Scale,
+        TensorOp.Exp => Primitive.Exp, TensorOp.Log => Primitive.Log, TensorOp.Where => Primitive.Where,
+        TensorOp.Sum => Primitive.Sum, TensorOp.SumAxis => Primitive.SumAxis, TensorOp.SumTo => Primitive.SumTo, TensorOp.BroadcastTo => Primitive.BroadcastTo,
+        TensorOp.Reshape => Primitive.Reshape, TensorOp.Transpose => Primitive.Transpose, TensorOp.Slice => Primitive.Slice, TensorOp.Pad => Primitive.Pad,
+        TensorOp.MatMul => Primitive.MatMul, TensorOp.Elementwise => Primitive.Elementwise, TensorOp.Function => Primitive.Function, TensorOp.Opaque => Primitive.Opaque,
+        _ => throw new NotSupportedException($"The tape operation {op} has no ONNX form."),
+    };
+}
