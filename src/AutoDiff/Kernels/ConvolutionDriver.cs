@@ -27,7 +27,7 @@ internal static unsafe class ConvolutionDriver<T, TV, TS> where T : unmanaged, I
     [ThreadStatic] private static int[]? tapBuffer, rowBuffer;
     [ThreadStatic] private static Images? work;
 
-    private enum Map { Forward, BackwardInput, BackwardWeight }
+    private enum Map { Forward, BackwardInput, BackwardWeight, BackwardWeightByChannels }
 
     // y (+)= x ⋆ w. Per image: phase planes, then per group and panel of output channels
     // y_wide[o, q] = Σ_p w[o, p]·planes[tap(p) + q], then the wide rows are copied (or added) into y.
@@ -36,7 +36,7 @@ internal static unsafe class ConvolutionDriver<T, TV, TS> where T : unmanaged, I
         var job = Job(Map.Forward, g, accumulate);
         job.Rows = g.Og > 4 ? 8 : 4;
         job.Panels = Ceil(g.Og, job.Rows);
-        job.Pitch = RoundUp(g.WideLength, 4 * TS.Count);
+        job.Pitch = RoundUp(g.WideLength, (job.Rows == 8 ? 3 : 4) * TS.Count);
         T* packed = Buffer(ref packedBuffer, g.Groups * job.Panels * job.Rows * g.Kg);
         int* taps = Taps(g);
         int* rowOffsets = Ints(ref rowBuffer, job.Rows);
@@ -61,7 +61,7 @@ internal static unsafe class ConvolutionDriver<T, TV, TS> where T : unmanaged, I
     private static void ForwardImages(Images job, int n0, int n1)
     {
         ref readonly var g = ref job.G;
-        int rows = job.Rows, cols = rows == 8 ? 2 * TS.Count : 4 * TS.Count, pitch = job.Pitch;
+        int rows = job.Rows, cols = rows == 8 ? 3 * TS.Count : 4 * TS.Count, pitch = job.Pitch;
         T* planes = Buffer(ref planesBuffer, g.ImageLength + g.Slack(pitch));
         T* wide = Buffer(ref wideBuffer, g.O * pitch);
         ConvolutionLayout<T, TV, TS>.Zero(planes + g.ImageLength, g.Slack(pitch));
@@ -78,7 +78,7 @@ internal static unsafe class ConvolutionDriver<T, TV, TS> where T : unmanaged, I
                     int valid = Math.Min(rows, g.Og - panel * rows);
                     for (int q = 0; q < g.WideLength; q += cols)
                     {
-                        if (rows == 8) ConvolutionTiles<T, TV, TS>.Rows8(g.Kg, a, src + q, job.Taps, dst + q, job.RowOffsets, valid);
+                        if (rows == 8) ConvolutionTiles<T, TV, TS>.Rows8x3(g.Kg, a, src + q, job.Taps, dst + q, job.RowOffsets, valid);
                         else ConvolutionTiles<T, TV, TS>.Rows4(g.Kg, a, src + q, job.Taps, dst + q, job.RowOffsets, valid);
                     }
                 }
@@ -87,16 +87,37 @@ internal static unsafe class ConvolutionDriver<T, TV, TS> where T : unmanaged, I
         }
     }
 
-    // x̄ (+)= w ⋆ᵀ ȳ. Per image: ȳ as wide rows (zeros in the extra columns), then per group a GEMM
-    // into one wide row per tap, cols[p, q] = Σ_o w[o, p]·ȳ_wide[o, q], then col2im: each tap's row is
-    // added into the phase planes at the tap's offset (whole rows, so a row never waits on the
-    // stores of the row before it), and the planes' interior is copied (or added) into x̄.
+    /// <summary>
+    /// Whole vectors of output channels per group and enough taps: the channel-vector weight tile pays
+    /// (one broadcast per multiply-add, but no wide columns and no reduction); measured better from
+    /// about 64 taps on (8 × 5 × 5), worse on 25 (one input channel).
+    /// </summary>
+    private static bool Channels(in Conv2dGeometry g) => g.Og % TS.Count == 0 && g.OH * g.OW >= 8 && g.Kg >= 64;
+
+    /// <summary>Each output position's offset in a phase plane (oh·Ws + ow), padded to whole tiles with the first.</summary>
+    private static int* Positions(in Conv2dGeometry g)
+    {
+        int outputs = g.OH * g.OW;
+        int* positions = Ints(ref rowBuffer, RoundUp(outputs, 8));
+        for (int i = 0, q = 0; i < g.OH; i++)
+            for (int j = 0; j < g.OW; j++)
+                positions[q++] = i * g.Ws + j;
+        for (int q = outputs; q < RoundUp(outputs, 8); q++) positions[q] = positions[0];
+        return positions;
+    }
+
+    // x̄ (+)= w ⋆ᵀ ȳ. Per image, per group: a GEMM into one row per tap over the exact output
+    // positions, cols[p, q] = Σ_o w[o, p]·ȳ[o, q] (ȳ read as it is, rows of OH·OW), then col2im: each
+    // tap's row, output row by output row, is added into the phase planes at the tap's offset (whole
+    // rows, so a row never waits on the stores of the row before it); then the planes' interior is
+    // copied (or added) into x̄.
     public static void BackwardInput(in Conv2dGeometry g, ReadOnlySpan<T> gy, ReadOnlySpan<T> w, Span<T> gx, bool accumulate)
     {
         var job = Job(Map.BackwardInput, g, accumulate);
         job.Rows = g.Kg > 4 ? 8 : 4;
         job.Panels = Ceil(g.Kg, job.Rows);
-        job.Pitch = RoundUp(g.WideLength, 4 * TS.Count);
+        int cols = job.Rows == 8 ? 2 * TS.Count : 4 * TS.Count;
+        job.Pitch = RoundUp(g.OH * g.OW, cols);
         T* packed = Buffer(ref packedBuffer, g.Groups * job.Panels * job.Rows * g.Og);
         int* taps = Taps(g);
         int* offsets = Ints(ref rowBuffer, g.Og + job.Rows);
@@ -122,31 +143,38 @@ internal static unsafe class ConvolutionDriver<T, TV, TS> where T : unmanaged, I
     private static void BackwardInputImages(Images job, int n0, int n1)
     {
         ref readonly var g = ref job.G;
-        int rows = job.Rows, cols = rows == 8 ? 2 * TS.Count : 4 * TS.Count, pitch = job.Pitch;
+        int rows = job.Rows, cols = rows == 8 ? 2 * TS.Count : 4 * TS.Count, pitch = job.Pitch, outputs = g.OH * g.OW;
         int* offsets = job.RowOffsets, rowOffsets = job.RowOffsets + g.Og;
         T* planes = Buffer(ref planesBuffer, g.ImageLength + g.Slack(pitch));
-        T* wide = Buffer(ref wideBuffer, g.O * pitch + job.Panels * rows * pitch);
-        T* columns = wide + g.O * pitch;
+        T* gy = Buffer(ref wideBuffer, g.O * pitch + rows * pitch);
+        T* columns = gy + g.O * pitch;
         for (int n = n0; n < n1; n++)
         {
-            ConvolutionLayout<T, TV, TS>.ToWide(g, job.X + (long)n * g.OutputLength, wide, pitch, front: 0);
-            ConvolutionLayout<T, TV, TS>.Zero(planes, g.ImageLength + g.Slack(pitch));
+            // ȳ's rows at the tile pitch, the tail zero (so whole tiles read real values).
+            for (int o = 0; o < g.O; o++)
+            {
+                ConvolutionLayout<T, TV, TS>.Copy(job.X + (long)n * g.OutputLength + o * outputs, gy + o * pitch, outputs);
+                ConvolutionLayout<T, TV, TS>.Zero(gy + o * pitch + outputs, pitch - outputs);
+            }
+            ConvolutionLayout<T, TV, TS>.Zero(planes, g.ImageLength);
             for (int gi = 0; gi < g.Groups; gi++)
             {
-                T* src = wide + gi * g.Og * pitch;
+                T* src = gy + gi * g.Og * pitch;
                 T* dst = planes + gi * g.Cg * g.ChannelLength;
                 for (int panel = 0; panel < job.Panels; panel++)
                 {
                     T* a = job.Packed + (gi * job.Panels + panel) * rows * g.Og;
                     int valid = Math.Min(rows, g.Kg - panel * rows);
-                    for (int q = 0; q < g.WideLength; q += cols)
+                    for (int q = 0; q < outputs; q += cols)
                     {
                         if (rows == 8) ConvolutionTiles<T, TV, TS>.Rows8(g.Og, a, src + q, offsets, columns + q, rowOffsets, valid);
                         else ConvolutionTiles<T, TV, TS>.Rows4(g.Og, a, src + q, offsets, columns + q, rowOffsets, valid);
                     }
-                    // The extra columns and the tail of each row are Σ w·0 = 0, so whole rows are added.
                     for (int r = 0; r < valid; r++)
-                        ConvolutionLayout<T, TV, TS>.AddTo(columns + r * pitch, dst + job.Taps[panel * rows + r], RoundUp(g.WideLength, cols));
+                    {
+                        T* row = columns + r * pitch, at = dst + job.Taps[panel * rows + r];
+                        for (int i = 0; i < g.OH; i++) ConvolutionLayout<T, TV, TS>.AddTo(row + i * g.OW, at + i * g.Ws, g.OW);
+                    }
                 }
             }
             ConvolutionLayout<T, TV, TS>.FromPhases(g, planes, g.PlaneLength, job.Y + (long)n * g.InputLength, job.Accumulate);
@@ -158,11 +186,13 @@ internal static unsafe class ConvolutionDriver<T, TV, TS> where T : unmanaged, I
     // chunk; the chunks' partials are then added into w̄ in order.
     public static void BackwardWeight(in Conv2dGeometry g, ReadOnlySpan<T> x, ReadOnlySpan<T> gy, Span<T> gw, bool accumulate)
     {
-        var job = Job(Map.BackwardWeight, g, accumulate);
-        job.Pitch = RoundUp(g.WideLength, TS.Count);
+        bool channels = Channels(g);
+        var job = Job(channels ? Map.BackwardWeightByChannels : Map.BackwardWeight, g, accumulate);
+        job.Pitch = channels ? g.OH * g.OW : RoundUp(g.WideLength, TS.Count);
         job.Chunk = Math.Clamp(ChunkBudget / (g.ImageLength + g.O * job.Pitch), 1, ChunkImages);
         int chunks = Ceil(g.N, job.Chunk);
         job.Taps = Taps(g);
+        if (channels) job.RowOffsets = Positions(g);
         job.Partial = Buffer(ref partialBuffer, chunks * g.WeightLength);
         fixed (T* px = x) fixed (T* pgy = gy)
         {
@@ -214,6 +244,41 @@ internal static unsafe class ConvolutionDriver<T, TV, TS> where T : unmanaged, I
         }
     }
 
+    // The weight gradient with lanes over output channels: ȳ transposed to [position][channel] per image,
+    // then per group, vector of channels and 8 taps, partial[o, p] = Σ_{n, q} ȳᵀ[n, q, o]·planes[n, position(q) + tap(p)].
+    private static void BackwardWeightByChannelsChunks(Images job, int c0, int c1)
+    {
+        ref readonly var g = ref job.G;
+        int lanes = TS.Count, outputs = g.OH * g.OW, imageG = outputs * g.O;
+        T* planes = Buffer(ref planesBuffer, job.Chunk * g.ImageLength + 64);
+        T* transposed = Buffer(ref wideBuffer, (long)job.Chunk * imageG);
+        int* taps = stackalloc int[8];
+        T* sums = stackalloc T[8 * TS.Count];
+        for (int c = c0; c < c1; c++)
+        {
+            int n0 = c * job.Chunk, count = Math.Min(job.Chunk, g.N - n0);
+            T* partial = job.Partial + (long)c * g.WeightLength;
+            for (int n = 0; n < count; n++)
+            {
+                ConvolutionLayout<T, TV, TS>.ToPhases(g, job.X + (long)(n0 + n) * g.InputLength, planes + n * g.ImageLength);
+                T* gyn = job.Y + (long)(n0 + n) * g.OutputLength, t = transposed + n * imageG;
+                for (int o = 0; o < g.O; o++)
+                    for (int q = 0; q < outputs; q++) t[q * g.O + o] = gyn[o * outputs + q];
+            }
+            for (int gi = 0; gi < g.Groups; gi++)
+                for (int o0 = 0; o0 < g.Og; o0 += lanes)
+                    for (int p0 = 0; p0 < g.Kg; p0 += 8)
+                    {
+                        // Taps past the last repeat a valid one; their sums are dropped.
+                        for (int r = 0; r < 8; r++) taps[r] = gi * g.Cg * g.ChannelLength + job.Taps[Math.Min(p0 + r, g.Kg - 1)];
+                        ConvolutionTiles<T, TV, TS>.ChannelDots8(count, outputs, transposed + gi * g.Og + o0, imageG, g.O,
+                            planes, g.ImageLength, job.RowOffsets, taps, sums);
+                        for (int r = 0; r < 8 && p0 + r < g.Kg; r++)
+                            for (int l = 0; l < lanes; l++) partial[(gi * g.Og + o0 + l) * g.Kg + p0 + r] = sums[r * lanes + l];
+                    }
+        }
+    }
+
     /// <summary>The calling thread's job object, reset for one map.</summary>
     private static Images Job(Map map, in Conv2dGeometry g, bool accumulate)
     {
@@ -249,7 +314,8 @@ internal static unsafe class ConvolutionDriver<T, TV, TS> where T : unmanaged, I
             {
                 case Map.Forward: ForwardImages(this, u0, u1); break;
                 case Map.BackwardInput: BackwardInputImages(this, u0, u1); break;
-                default: BackwardWeightChunks(this, u0, u1); break;
+                case Map.BackwardWeight: BackwardWeightChunks(this, u0, u1); break;
+                default: BackwardWeightByChannelsChunks(this, u0, u1); break;
             }
         }
     }

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace AutoDiff.Kernels;
 
@@ -132,11 +133,17 @@ internal static unsafe class ConvolutionLayout<T, TV, TS> where T : unmanaged, I
         if (k < n) TS.Store(d + n - w, z);
     }
 
-    /// <summary>d[0..n) += s[0..n).</summary>
+    /// <summary>d[0..n) += s[0..n): whole vectors, then half vectors, then single elements.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void AddTo(T* s, T* d, int n)
     {
         int w = TS.Count, k = 0;
         for (; k <= n - w; k += w) TS.Store(d + k, TS.Add(TS.Load(d + k), TS.Load(s + k)));
+        if (Vector256.IsHardwareAccelerated && w > Vector256<T>.Count && k <= n - Vector256<T>.Count)
+        {
+            (Vector256.Load(d + k) + Vector256.Load(s + k)).Store(d + k);
+            k += Vector256<T>.Count;
+        }
         for (; k < n; k++) d[k] += s[k];
     }
 }

@@ -79,6 +79,40 @@ internal static unsafe class ConvolutionTiles<T, TV, TS> where T : unmanaged whe
     }
 
     /// <summary>
+    /// An 8-row × 3-vector tile, otherwise as <see cref="Rows8"/>: 24 accumulators, so each step's 3 loads
+    /// and 8 broadcasts feed 24 multiply-adds (the forward convolution's tile).
+    /// </summary>
+    public static void Rows8x3(int k, T* a, T* src, int* srcOff, T* dst, int* dstOff, int rows)
+    {
+        int w = TS.Count;
+        TV c00 = default!, c01 = default!, c02 = default!, c10 = default!, c11 = default!, c12 = default!;
+        TV c20 = default!, c21 = default!, c22 = default!, c30 = default!, c31 = default!, c32 = default!;
+        TV c40 = default!, c41 = default!, c42 = default!, c50 = default!, c51 = default!, c52 = default!;
+        TV c60 = default!, c61 = default!, c62 = default!, c70 = default!, c71 = default!, c72 = default!;
+        for (int p = 0; p < k; p++, a += 8)
+        {
+            T* b = src + srcOff[p];
+            TV b0 = TS.Load(b), b1 = TS.Load(b + w), b2 = TS.Load(b + 2 * w), x;
+            x = TS.Splat(a[0]); c00 = TS.Fma(x, b0, c00); c01 = TS.Fma(x, b1, c01); c02 = TS.Fma(x, b2, c02);
+            x = TS.Splat(a[1]); c10 = TS.Fma(x, b0, c10); c11 = TS.Fma(x, b1, c11); c12 = TS.Fma(x, b2, c12);
+            x = TS.Splat(a[2]); c20 = TS.Fma(x, b0, c20); c21 = TS.Fma(x, b1, c21); c22 = TS.Fma(x, b2, c22);
+            x = TS.Splat(a[3]); c30 = TS.Fma(x, b0, c30); c31 = TS.Fma(x, b1, c31); c32 = TS.Fma(x, b2, c32);
+            x = TS.Splat(a[4]); c40 = TS.Fma(x, b0, c40); c41 = TS.Fma(x, b1, c41); c42 = TS.Fma(x, b2, c42);
+            x = TS.Splat(a[5]); c50 = TS.Fma(x, b0, c50); c51 = TS.Fma(x, b1, c51); c52 = TS.Fma(x, b2, c52);
+            x = TS.Splat(a[6]); c60 = TS.Fma(x, b0, c60); c61 = TS.Fma(x, b1, c61); c62 = TS.Fma(x, b2, c62);
+            x = TS.Splat(a[7]); c70 = TS.Fma(x, b0, c70); c71 = TS.Fma(x, b1, c71); c72 = TS.Fma(x, b2, c72);
+        }
+        Put3(dst + dstOff[0], c00, c01, c02);
+        if (rows > 1) Put3(dst + dstOff[1], c10, c11, c12);
+        if (rows > 2) Put3(dst + dstOff[2], c20, c21, c22);
+        if (rows > 3) Put3(dst + dstOff[3], c30, c31, c32);
+        if (rows > 4) Put3(dst + dstOff[4], c40, c41, c42);
+        if (rows > 5) Put3(dst + dstOff[5], c50, c51, c52);
+        if (rows > 6) Put3(dst + dstOff[6], c60, c61, c62);
+        if (rows > 7) Put3(dst + dstOff[7], c70, c71, c72);
+    }
+
+    /// <summary>
     /// The same product for narrow problems: up to 4 rows (a packs 4 values per step) × 4 vectors, so that
     /// one or two rows still keep enough independent FMA chains in flight.
     /// </summary>
@@ -136,12 +170,49 @@ internal static unsafe class ConvolutionTiles<T, TV, TS> where T : unmanaged whe
         result[18] = TS.Sum(c30); result[19] = TS.Sum(c31); result[20] = TS.Sum(c32); result[21] = TS.Sum(c33); result[22] = TS.Sum(c34); result[23] = TS.Sum(c35);
     }
 
+    /// <summary>
+    /// The channel-vector weight-gradient tile: 8 taps × one vector of output channels,
+    /// <c>acc[r] = Σ_{images} Σ_{q&lt;count} g[q·ldg .. + w] · src[rows[q] + taps[r]]</c> (a vector of ȳ over
+    /// channels times a broadcast input value), with g and src advancing by their image strides; the
+    /// 8 vectors go to <c>result</c>. Lanes are channels, so nothing is reduced across lanes.
+    /// </summary>
+    public static void ChannelDots8(int images, int count, T* g, nint gImage, nint ldg, T* src, nint srcImage, int* rows, int* taps, T* result)
+    {
+        TV c0 = default!, c1 = default!, c2 = default!, c3 = default!, c4 = default!, c5 = default!, c6 = default!, c7 = default!;
+        int t0 = taps[0], t1 = taps[1], t2 = taps[2], t3 = taps[3], t4 = taps[4], t5 = taps[5], t6 = taps[6], t7 = taps[7];
+        for (int n = 0; n < images; n++, g += gImage, src += srcImage)
+        {
+            T* gq = g;
+            for (int q = 0; q < count; q++, gq += ldg)
+            {
+                TV v = TS.Load(gq);
+                T* s = src + rows[q];
+                c0 = TS.Fma(v, TS.Splat(s[t0]), c0); c1 = TS.Fma(v, TS.Splat(s[t1]), c1);
+                c2 = TS.Fma(v, TS.Splat(s[t2]), c2); c3 = TS.Fma(v, TS.Splat(s[t3]), c3);
+                c4 = TS.Fma(v, TS.Splat(s[t4]), c4); c5 = TS.Fma(v, TS.Splat(s[t5]), c5);
+                c6 = TS.Fma(v, TS.Splat(s[t6]), c6); c7 = TS.Fma(v, TS.Splat(s[t7]), c7);
+            }
+        }
+        int w = TS.Count;
+        TS.Store(result, c0); TS.Store(result + w, c1); TS.Store(result + 2 * w, c2); TS.Store(result + 3 * w, c3);
+        TS.Store(result + 4 * w, c4); TS.Store(result + 5 * w, c5); TS.Store(result + 6 * w, c6); TS.Store(result + 7 * w, c7);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Put2(T* d, TV v0, TV v1)
     {
         int w = TS.Count;
         TS.Store(d, v0);
         TS.Store(d + w, v1);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Put3(T* d, TV v0, TV v1, TV v2)
+    {
+        int w = TS.Count;
+        TS.Store(d, v0);
+        TS.Store(d + w, v1);
+        TS.Store(d + 2 * w, v2);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -36,6 +36,12 @@ public class ConvolutionKernelTests
         yield return new(2, 3, 9, 11, 21, 3, 3, 1, 1, 1, 1);
         yield return new(1, 7, 10, 10, 5, 4, 4, 1, 0, 1, 1);
         yield return new(2, 4, 17, 19, 12, 3, 5, 2, 2, 3, 2);
+        // Output channels per group that fill whole vectors (the channel-vector tiles), with strides, groups,
+        // dilation and a ragged last tap tile, and one whose image has fewer than 8 outputs (the other path).
+        yield return new(2, 4, 9, 10, 32, 3, 3, 2, 1, 1, 2);
+        yield return new(1, 6, 7, 8, 48, 3, 3, 1, 1, 2, 3);
+        yield return new(3, 3, 11, 6, 16, 2, 3, 1, 0, 1, 1);
+        yield return new(2, 4, 3, 3, 16, 3, 3, 1, 0, 1, 1);
     }
 
     public static TheoryData<string> Paths() => new("512", "256", "naive");
