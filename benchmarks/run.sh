@@ -1,15 +1,34 @@
 #!/usr/bin/env bash
 # Reproduces every number in benchmarks/RESULTS.md: the AutoDiff suites (GEMM, activations and
-# derivatives, scalar tape, Rosenbrock, MLP step), then the side-by-side MLP step with TorchSharp
-# (after its loss check). Pass a filter to run a subset, e.g. benchmarks/run.sh '*Rosenbrock*'.
+# derivatives, scalar tape, Rosenbrock, MLP step), then the side-by-side comparisons with TorchSharp:
+# the interleaved harness (steady state, cold start, GEMM), then the BenchmarkDotNet MLP suite.
+# Pass a filter to run a subset of the BenchmarkDotNet suites, e.g. benchmarks/run.sh '*Rosenbrock*';
+# set SIDE_BY_SIDE_ONLY=1 to run only the interleaved harness.
 # Check `uptime` first: on a shared 2-core machine, quote medians and same-run ratios.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 filter="${1:-*}"
 uptime
-dotnet run -c Release --project benchmarks/AutoDiff.Benchmarks -- --filter "$filter" --job short
-dotnet build benchmarks/AutoDiff.Benchmarks.Torch -c Release --nologo -v:q
-torch=benchmarks/AutoDiff.Benchmarks.Torch/bin/Release/net10.0/AutoDiff.Benchmarks.Torch.dll
-dotnet "$torch" --check
-dotnet "$torch" --filter "$filter" --job short
+if [ -z "${SIDE_BY_SIDE_ONLY:-}" ]; then
+  dotnet build benchmarks/AutoDiff.Benchmarks -c Release --nologo -v:q
+  bench=benchmarks/AutoDiff.Benchmarks/bin/Release/net10.0/AutoDiff.Benchmarks.dll
+  dotnet "$bench" --peak                              # the FMA peak that GFLOP/s percentages refer to
+  dotnet "$bench" --profile-step 1,32,128,1024 1      # where a training step goes (thread CPU time)
+  dotnet "$bench" --profile-tape                      # the scalar tape, against a minimal tape
+  dotnet "$bench" --filter "$filter" --job short
+fi
+
+# The TorchSharp projects are not part of AutoDiff.sln (libtorch is ~600 MB): build them here.
+dotnet build benchmarks/AutoDiff.SideBySide -c Release --nologo -v:q
+side=benchmarks/AutoDiff.SideBySide/bin/Release/net10.0/AutoDiff.SideBySide.dll
+dotnet "$side" --mode steady       # one process, interleaved rounds, 1 and 2 threads
+dotnet "$side" --mode cold         # fresh processes, steps 1..N from launch
+dotnet "$side" --mode gemm         # GEMM against libtorch, 1 and 2 threads
+
+if [ -z "${SIDE_BY_SIDE_ONLY:-}" ]; then
+  dotnet build benchmarks/AutoDiff.Benchmarks.Torch -c Release --nologo -v:q
+  torch=benchmarks/AutoDiff.Benchmarks.Torch/bin/Release/net10.0/AutoDiff.Benchmarks.Torch.dll
+  dotnet "$torch" --check
+  dotnet "$torch" --filter "$filter" --job short
+fi
 uptime

@@ -12,7 +12,7 @@ public sealed class AutoDiffMlp
     private readonly Sgd<float> sgd;
     private readonly Tape tape = new();
     private readonly MlpBenchData data;
-    private readonly Shape input;
+    private readonly Tensor<float> input;
 
     public AutoDiffMlp(MlpBenchData data, float learningRate)
     {
@@ -23,14 +23,15 @@ public sealed class AutoDiffMlp
             new Dense<float>(Tensor.From<float>(data.W2, MlpBenchData.Hidden, MlpBenchData.Classes), Tensor.From<float>(data.B2), null),
         ]);
         sgd = new Sgd<float>(learningRate);
-        input = new Shape(data.Batch, MlpBenchData.Inputs);
+        // The batch as a tensor made once, as TorchMlp's tensor(X): neither side copies it per step.
+        input = new Tensor<float>(data.X, new Shape(data.Batch, MlpBenchData.Inputs));
     }
 
     /// <summary>One step; returns the loss before the update.</summary>
     public float Step()
     {
         tape.Reset();
-        var logits = mlp.Forward(tape.Constant<float>(data.X, input));
+        var logits = mlp.Forward(tape.Constant(input));
         var loss = Losses.CrossEntropyFromLogits(logits, data.Labels);
         tape.Backward(loss);
         sgd.Step(mlp.Parameters);

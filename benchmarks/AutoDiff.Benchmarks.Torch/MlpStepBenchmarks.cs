@@ -10,12 +10,21 @@ namespace AutoDiff.Benchmarks.Torch;
 [MedianColumn, MemoryDiagnoser]
 public class MlpStepBenchmarks
 {
-    [Params(1, 32, 128, 1024)]
+    [ParamsSource(nameof(Batches))]
     public int Batch { get; set; }
 
-    /// <summary>Intra-op threads for TorchSharp (<c>torch.set_num_threads</c>).</summary>
-    [Params(1, 2)]
+    /// <summary>Intra-op threads for TorchSharp (<c>torch.set_num_threads</c>) and AutoDiff (<c>Parallelism.MaxThreads</c>).</summary>
+    [ParamsSource(nameof(ThreadCounts))]
     public int Threads { get; set; }
+
+    /// <summary>1, 32, 128, 1024, or the comma-separated list in <c>MLP_BATCHES</c> (for quick runs).</summary>
+    public static IEnumerable<int> Batches() => FromEnvironment("MLP_BATCHES", [1, 32, 128, 1024]);
+
+    /// <summary>1 and 2, or the list in <c>MLP_THREADS</c>.</summary>
+    public static IEnumerable<int> ThreadCounts() => FromEnvironment("MLP_THREADS", [1, 2]);
+
+    static int[] FromEnvironment(string name, int[] fallback) =>
+        Environment.GetEnvironmentVariable(name) is { Length: > 0 } list ? list.Split(',').Select(int.Parse).ToArray() : fallback;
 
     TorchMlp? _torch;
     AutoDiffMlp? _autoDiff;

@@ -3,6 +3,8 @@ using BenchmarkDotNet.Running;
 
 if (args.Contains("--check"))
     return LossCheck.Run(Console.Out, 1, 32, 128) & ConvCheck.Run(Console.Out) ? 0 : 1;
+if (args.Contains("--check-hvp"))
+    return HvpCheck.Run(Console.Out) ? 0 : 1;
 
 // Always in-process (InProcessEmitToolchain): BenchmarkDotNet's default toolchain builds a child
 // project whose own copy of libLibTorchSharp.so misses this project's ELF patch (README.md).

@@ -96,8 +96,7 @@ public static partial class Derivatives
         public double[] Tangents(double[] v, Scalar[] outputs)
         {
             var s = Tape.Scalars;
-            int mark = s.Count, top = 0;
-            foreach (var o in outputs) top = Math.Max(top, o.Index);
+            var mark = s.Mark();
             var seeds = new int[X.Length];
             var dots = new Scalar[X.Length];
             for (int k = 0; k < X.Length; k++)
@@ -105,7 +104,7 @@ public static partial class Derivatives
                 seeds[k] = X[k].Index;
                 dots[k] = Tape.Constant(v[k]);
             }
-            var tangents = s.PushTangents(seeds, dots, top);
+            var tangents = s.PushTangents(seeds, dots, outputs.Select(o => o.Index).ToArray());
             try
             {
                 var result = new double[outputs.Length];

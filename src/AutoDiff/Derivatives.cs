@@ -126,22 +126,89 @@ public static partial class Derivatives
             return run.Tangent(v, g.Index);
     }
 
-    /// <summary>One recording of f at x on a per-thread tape (a fresh one when the thread's is in use).</summary>
+    /// <summary>
+    /// ∂f/∂xₖ for each of several inputs (a network's parameter tensors, say), each of its input's shape,
+    /// for an f that returns one element (reverse mode).
+    /// </summary>
+    public static Tensor<T>[] Gradient<T>(Func<Tape, Var<T>[], Var<T>> f, Tensor<T>[] x) where T : IFloatingPointIeee754<T>
+    {
+        using var run = Run<T>.Record(f, x, "Gradient", scalarOutput: true);
+        run.Tape.Backward(run.Y);
+        return run.Xs.Select(xv => xv.GradTensor()).ToArray();
+    }
+
+    /// <summary>
+    /// Forward mode for several inputs: <c>f(x)</c> and <c>Σₖ Jₖ·vₖ</c>, the derivative of f along the
+    /// direction v = (v₀, v₁, …) (one tensor per input, each of its input's shape).
+    /// </summary>
+    /// <exception cref="ArgumentException">v does not have one tensor per input.</exception>
+    /// <exception cref="ShapeMismatchException">A vₖ does not have xₖ's shape.</exception>
+    public static (Tensor<T> Value, Tensor<T> Tangent) Jvp<T>(Func<Tape, Var<T>[], Var<T>> f, Tensor<T>[] x, Tensor<T>[] v) where T : IFloatingPointIeee754<T>
+    {
+        CheckDirections(x, v, "Jvp");
+        using var run = Run<T>.Record(f, x, "Jvp", scalarOutput: false);
+        using (run.Tape.NoGrad())
+            return (run.Y.ToTensor(), run.Tangents(v, [run.Y.Index])[0]);
+    }
+
+    /// <summary>
+    /// The Hessian-vector product for several inputs: with H the Hessian of f with respect to all of
+    /// them and v = (v₀, v₁, …) one direction per input (each of its input's shape), returns H·v split the
+    /// same way, by forward-over-reverse.
+    /// </summary>
+    /// <exception cref="ArgumentException">v does not have one tensor per input.</exception>
+    /// <exception cref="ShapeMismatchException">A vₖ does not have xₖ's shape.</exception>
+    public static Tensor<T>[] Hvp<T>(Func<Tape, Var<T>[], Var<T>> f, Tensor<T>[] x, Tensor<T>[] v) where T : IFloatingPointIeee754<T>
+    {
+        CheckDirections(x, v, "Hvp");
+        using var run = Run<T>.Record(f, x, "Hvp", scalarOutput: true);
+        var g = run.Tape.Differentiate(run.Y, run.Xs);
+        using (run.Tape.NoGrad())
+            return run.Tangents(v, g.Select(gk => gk.Index).ToArray());
+    }
+
+    private static void CheckDirections<T>(Tensor<T>[] x, Tensor<T>[] v, string what) where T : IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(v);
+        if (v.Length != x.Length) throw new ArgumentException($"{what}: {v.Length} direction(s) for {x.Length} input(s); give one per input.", nameof(v));
+        for (int k = 0; k < v.Length; k++)
+        {
+            if (v[k] is null) throw new ArgumentNullException(nameof(v), $"{what}: v[{k}] is null.");
+            if (x[k] is not null && v[k].Shape != x[k].Shape)
+                throw new ShapeMismatchException(what, x[k].Shape, v[k].Shape, $"the direction v[{k}] must have x[{k}]'s shape");
+        }
+    }
+
+    /// <summary>One recording of f at x (one tensor or several) on a per-thread tape (a fresh one when the thread's is in use).</summary>
     private readonly struct Run<T> : IDisposable where T : IFloatingPointIeee754<T>
     {
         public readonly Tape Tape;
-        public readonly Var<T> X, Y;
+        public readonly Var<T>[] Xs;
+        public readonly Var<T> Y;
 
-        private Run(Tape tape, Var<T> x, Var<T> y) => (Tape, X, Y) = (tape, x, y);
+        private Run(Tape tape, Var<T>[] xs, Var<T> y) => (Tape, Xs, Y) = (tape, xs, y);
+
+        public Var<T> X => Xs[0];
 
         public static Run<T> Record(Func<Tape, Var<T>, Var<T>> f, Tensor<T> x, string what, bool scalarOutput)
         {
             ArgumentNullException.ThrowIfNull(f);
             ArgumentNullException.ThrowIfNull(x);
+            return Record((tape, xs) => f(tape, xs[0]), [x], what, scalarOutput);
+        }
+
+        public static Run<T> Record(Func<Tape, Var<T>[], Var<T>> f, Tensor<T>[] x, string what, bool scalarOutput)
+        {
+            ArgumentNullException.ThrowIfNull(f);
+            ArgumentNullException.ThrowIfNull(x);
+            for (int k = 0; k < x.Length; k++)
+                if (x[k] is null) throw new ArgumentNullException(nameof(x), $"{what}: x[{k}] is null.");
             var tape = TapePool.Rent();
             try
             {
-                var xv = tape.Track(x);
+                var xv = new Var<T>[x.Length];
+                for (int k = 0; k < x.Length; k++) xv[k] = tape.Track(x[k]);
                 var y = f(tape, xv);
                 try { tape.CheckLive(y, "The value f returned"); }
                 catch (InvalidOperationException e) { throw new ArgumentException($"{what}: {e.Message} Return a value recorded on the tape f is given.", nameof(f)); }
@@ -158,15 +225,31 @@ public static partial class Derivatives
         }
 
         /// <summary>The tangent of node <paramref name="node"/> for the tangent <paramref name="v"/> of x (zeros if it does not depend on x); scratch nodes are dropped.</summary>
-        public Tensor<T> Tangent(Tensor<T> v, int node)
+        public Tensor<T> Tangent(Tensor<T> v, int node) => Tangents([v], [node])[0];
+
+        /// <summary>The tangents of <paramref name="nodes"/> for the tangents <paramref name="v"/> of the inputs; scratch nodes are dropped.</summary>
+        public Tensor<T>[] Tangents(Tensor<T>[] v, int[] nodes)
         {
             var t = Tape.Tensors<T>();
             int mark = t.Count;
-            var tangents = t.PushTangents([X.Index], [Tape.Constant(v)], node);
+            var seeds = new int[Xs.Length];
+            var dots = new Var<T>[Xs.Length];
+            for (int k = 0; k < Xs.Length; k++)
+            {
+                seeds[k] = Xs[k].Index;
+                dots[k] = Tape.Constant(v[k]);
+            }
+            var tangents = t.PushTangents(seeds, dots, nodes);
             try
             {
-                var shape = t.ShapeOf(node);
-                return tangents[node].IsDefault ? new Tensor<T>(shape) : new Tensor<T>(tangents[node].Value.ToArray(), shape);
+                var result = new Tensor<T>[nodes.Length];
+                for (int k = 0; k < nodes.Length; k++)
+                {
+                    var shape = t.ShapeOf(nodes[k]);
+                    var tangent = tangents[nodes[k]];
+                    result[k] = tangent.IsDefault ? new Tensor<T>(shape) : new Tensor<T>(tangent.Value.ToArray(), shape);
+                }
+                return result;
             }
             finally
             {

@@ -11,6 +11,9 @@ internal enum ScalarOp : byte
     Unary,
     /// <summary>A custom n-ary op (<see cref="Scalar.Function"/>) whose partials were computed when it was recorded.</summary>
     Function,
-    /// <summary>A partial known to first order only (of a Unary without a Derivative, or of a Function); A is the op it belongs to.</summary>
+    /// <summary>
+    /// A partial known only as a number (of a Unary whose function's chain ends, or of a Function): A is the
+    /// op it belongs to, B the index in Consts whose UnaryFunctions entry names the function (or null).
+    /// </summary>
     Opaque,
 }

@@ -55,11 +55,13 @@ internal sealed partial class ScalarTape
 
     /// <summary>
     /// Forward mode: pushes the tangents <paramref name="seedTangents"/> of the nodes <paramref name="seeds"/>
-    /// through every later node up to <paramref name="top"/>. Returns the tangents by node (default where
-    /// zero); the caller returns the array to <see cref="ArrayPool{T}.Shared"/>.
+    /// through every later node that one of <paramref name="targets"/> depends on. Returns the tangents by node (default
+    /// where zero or not needed); the caller returns the array to <see cref="ArrayPool{T}.Shared"/>.
     /// </summary>
-    public Scalar[] PushTangents(ReadOnlySpan<int> seeds, ReadOnlySpan<Scalar> seedTangents, int top)
+    public Scalar[] PushTangents(ReadOnlySpan<int> seeds, ReadOnlySpan<Scalar> seedTangents, ReadOnlySpan<int> targets)
     {
+        int top = 0;
+        foreach (int target in targets) top = Math.Max(top, target);
         var tangents = ArrayPool<Scalar>.Shared.Rent(top + 1);
         Array.Clear(tangents, 0, top + 1);
         int lo = top;
@@ -69,21 +71,36 @@ internal sealed partial class ScalarTape
             tangents[seeds[k]] = seedTangents[k];
             lo = Math.Min(lo, seeds[k]);
         }
+        // the nodes the targets depend on, except the seeds: only their tangents are needed
+        var needed = ArrayPool<bool>.Shared.Rent(top + 1);
+        Array.Clear(needed, 0, top + 1);
+        foreach (int target in targets) needed[target] = true;
         Span<int> pair = stackalloc int[2];
-        for (int i = lo + 1; i <= top; i++)
+        for (int i = top; i > lo; i--)
+            if (needed[i])
+                foreach (int input in InputsOf(i, pair)) needed[input] = true;
+        foreach (int seed in seeds) if (seed <= top) needed[seed] = false;
+        try
         {
-            if (seeds.Contains(i)) continue;
-            var inputs = InputsOf(i, pair);
-            Scalar sum = default;
-            for (int k = 0; k < inputs.Length; k++)
+            for (int i = lo + 1; i <= top; i++)
             {
-                var dot = tangents[inputs[k]];
-                if (dot.IsDefault) continue;
-                var term = ScalarRules.Partial(this, i, k).Apply(dot);
-                if (!term.IsDefault) sum = sum.IsDefault ? term : sum + term;
+                if (!needed[i]) continue;
+                var inputs = InputsOf(i, pair);
+                Scalar sum = default;
+                for (int k = 0; k < inputs.Length; k++)
+                {
+                    var dot = tangents[inputs[k]];
+                    if (dot.IsDefault) continue;
+                    var term = ScalarRules.Partial(this, i, k).Apply(dot);
+                    if (!term.IsDefault) sum = sum.IsDefault ? term : sum + term;
+                }
+                tangents[i] = sum;
             }
-            tangents[i] = sum;
+            return tangents;
         }
-        return tangents;
+        finally
+        {
+            ArrayPool<bool>.Shared.Return(needed);
+        }
     }
 }

@@ -57,8 +57,11 @@ internal sealed partial class ScalarTape
         fnCount = 0;
     }
 
-    /// <summary>Forgets the nodes from <paramref name="count"/> on (scratch work of the derivative drivers, whose handles never escape).</summary>
-    public void Truncate(int count) => Count = count;
+    /// <summary>Where the recording is now, to <see cref="Truncate"/> back to.</summary>
+    public (int Nodes, int Consts, int Functions) Mark() => (Count, constCount, fnCount);
+
+    /// <summary>Forgets everything recorded since <paramref name="mark"/> (scratch work of the derivative drivers, whose handles never escape).</summary>
+    public void Truncate((int Nodes, int Consts, int Functions) mark) => (Count, constCount, fnCount) = mark;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Scalar Push(ScalarOp op, double value, int a, int b)
@@ -93,6 +96,20 @@ internal sealed partial class ScalarTape
         UnaryFunctions[k] = function;
         constCount = k + 1;
         return Push(ScalarOp.Unary, value, a, k);
+    }
+
+    /// <summary>
+    /// A partial known only as a number (see <see cref="ScalarOp.Opaque"/>): the derivative of node
+    /// <paramref name="origin"/>; <paramref name="reason"/> is the function whose own derivative is missing, if any.
+    /// </summary>
+    public Scalar PushOpaque(double value, int origin, ElementwiseFunction<double>? reason)
+    {
+        int k = constCount;
+        if ((uint)k >= (uint)Consts.Length) GrowConsts();
+        Consts[k] = double.NaN;
+        UnaryFunctions[k] = reason;
+        constCount = k + 1;
+        return Push(ScalarOp.Opaque, value, origin, k);
     }
 
     /// <summary>An n-ary custom function: its inputs and partials go to the side columns, its B is where they start.</summary>

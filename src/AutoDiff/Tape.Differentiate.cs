@@ -73,7 +73,4 @@ public sealed partial class Tape
             throw new InvalidOperationException($"{what} was recorded before Reset() (generation {v.Generation}; the tape is at generation {Generation}).");
         return Tensors<T>();
     }
-
-    /// <summary>Forgets the tensor nodes of element type T from <paramref name="count"/> on (the derivative drivers' scratch work).</summary>
-    internal void Truncate<T>(int count) where T : IFloatingPointIeee754<T> => Tensors<T>().Truncate(count);
 }

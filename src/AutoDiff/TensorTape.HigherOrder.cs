@@ -89,11 +89,14 @@ internal sealed partial class TensorTape<T>
 
     /// <summary>
     /// Forward mode: pushes the tangents <paramref name="seedTangents"/> of the nodes <paramref name="seeds"/>
-    /// through every later node up to <paramref name="top"/>, recording each one's tangent rule. Returns the
-    /// tangents by node (default where zero); the caller returns the array to <see cref="ArrayPool{T}.Shared"/>.
+    /// through every later node that one of <paramref name="targets"/> depends on, recording each one's tangent rule.
+    /// Returns the tangents by node (default where zero or not needed); the caller returns the array to
+    /// <see cref="ArrayPool{T}.Shared"/>.
     /// </summary>
-    public Var<T>[] PushTangents(ReadOnlySpan<int> seeds, ReadOnlySpan<Var<T>> seedTangents, int top)
+    public Var<T>[] PushTangents(ReadOnlySpan<int> seeds, ReadOnlySpan<Var<T>> seedTangents, ReadOnlySpan<int> targets)
     {
+        int top = 0;
+        foreach (int target in targets) top = Math.Max(top, target);
         var tangents = ArrayPool<Var<T>>.Shared.Rent(top + 1);
         Array.Clear(tangents, 0, top + 1);
         int lo = top;
@@ -103,13 +106,14 @@ internal sealed partial class TensorTape<T>
             tangents[seeds[k]] = seedTangents[k];
             lo = Math.Min(lo, seeds[k]);
         }
+        var needed = Needed(seeds, targets, lo, top);
         Var<T>[] small = ArrayPool<Var<T>>.Shared.Rent(2);
         Span<int> pair = stackalloc int[2];
         try
         {
             for (int i = lo + 1; i <= top; i++)
             {
-                if (seeds.Contains(i)) continue;
+                if (!needed[i]) continue;
                 var inputs = GradInputs(i, pair);
                 if (inputs.IsEmpty) continue;
                 Var<T>[] dots = inputs.Length > 2 ? ArrayPool<Var<T>>.Shared.Rent(inputs.Length) : small;
@@ -133,6 +137,24 @@ internal sealed partial class TensorTape<T>
         finally
         {
             ArrayPool<Var<T>>.Shared.Return(small, clearArray: true);
+            ArrayPool<bool>.Shared.Return(needed);
         }
+    }
+
+    /// <summary>
+    /// The nodes in (lo, top] whose tangent the forward walk must compute: those the targets depend on
+    /// (a Hessian-vector product needs no tangent of the loss itself), except the seeds.
+    /// </summary>
+    private bool[] Needed(ReadOnlySpan<int> seeds, ReadOnlySpan<int> targets, int lo, int top)
+    {
+        var needed = ArrayPool<bool>.Shared.Rent(top + 1);
+        Array.Clear(needed, 0, top + 1);
+        foreach (int target in targets) needed[target] = true;
+        Span<int> pair = stackalloc int[2];
+        for (int i = top; i > lo; i--)
+            if (needed[i])
+                foreach (int input in GradInputs(i, pair)) needed[input] = true;
+        foreach (int seed in seeds) if (seed <= top) needed[seed] = false;
+        return needed;
     }
 }

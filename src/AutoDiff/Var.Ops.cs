@@ -137,7 +137,7 @@ public static class Var
     /// <summary>Element-wise <c>max(a, b)</c> with broadcasting; the gradient goes to the larger input, to <paramref name="a"/> on a tie.</summary>
     public static Var<T> Max<T>(Var<T> a, Var<T> b) where T : IFloatingPointIeee754<T> => ArithmeticOps.Binary<T, MaxOp<T>>(a, b);
 
-    /// <summary>Element-wise <c>max(a, c)</c>; with c = 0 this is ReLU.</summary>
+    /// <summary>Element-wise <c>max(a, c)</c> (ties pass the gradient to a). For ReLU write <c>a.Relu()</c>, the generated activation: the one ReLU, whose derivative at 0 is 0.</summary>
     public static Var<T> Max<T>(Var<T> a, T c) where T : IFloatingPointIeee754<T> => Max(a, a.Section.ConstantValue(c));
 
     /// <summary>Element-wise <c>condition ≠ 0 ? a : b</c> (all three of one shape); no gradient flows into the condition.</summary>

@@ -13,9 +13,9 @@ namespace AutoDiff.Kernels;
 /// <remarks>
 /// float and double run a packed, cache-blocked kernel with a Vector512 register tile
 /// (Vector256 when 512-bit vectors are not accelerated), split over up to
-/// <see cref="Parallelism.MaxThreads"/> threads for large problems; small problems (one row,
-/// tiny n or little work) skip packing. Other types run a plain triple loop. Every output element
-/// is a sum over k in a fixed order that does not depend on the thread count, so results are
+/// <see cref="Parallelism.MaxThreads"/> threads for large problems; small problems (a few rows,
+/// n within one vector, k of a few, or little work) skip packing. Other types run a plain triple
+/// loop. Every output element is a sum over k in a fixed order that does not depend on the thread count, so results are
 /// bit-identical for any <see cref="Parallelism.MaxThreads"/>. No multiply is skipped, so NaN
 /// and ∞ propagate as in a plain dot product (0·NaN = NaN).
 /// </remarks>
@@ -69,6 +69,8 @@ public static class Gemm
     internal const int SmallRows = 3;
     /// <summary>The most multiply-adds (m·n·k) that skip packing (measured: 16³ is faster unpacked, 32³ packed).</summary>
     internal const long SmallWork = 8192;
+    /// <summary>The largest k that skips packing when op(B) is not transposed (∂W = xᵀ·δ at batch 1 is an outer product; measured on 784×k·k×128: unpacked 1.7× faster at k = 1, even at k = 8, 2× slower at k = 16).</summary>
+    internal const int SmallDepth = 4;
 
     private static unsafe void Fast<T>(bool transA, bool transB, int m, int n, int k,
         ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, bool accumulate)
@@ -78,7 +80,9 @@ public static class Gemm
         if (path == GemmPath.Auto)
         {
             if (!Vector256.IsHardwareAccelerated) path = GemmPath.Naive;
-            else if (m <= SmallRows || (long)m * n * k <= SmallWork) path = GemmPath.Small;
+            else if (m <= SmallRows) path = GemmPath.Small;
+            else if (!transB && n <= Vector512<T>.Count && GemmNarrow<T>.IsSupported) path = GemmPath.Narrow;
+            else if ((!transB && k <= SmallDepth) || (long)m * n * k <= SmallWork) path = GemmPath.Small;
             else path = Vector512.IsHardwareAccelerated ? GemmPath.Packed512 : GemmPath.Packed256;
         }
         if (path == GemmPath.Naive)
@@ -99,8 +103,9 @@ public static class Gemm
             };
             switch (path)
             {
-                case GemmPath.Small when transB: GemmSmall<T>.RowDotRows(g); break;
-                case GemmPath.Small: GemmSmall<T>.RowTimesMatrix(g); break;
+                case GemmPath.Narrow when !transB && GemmNarrow<T>.IsSupported: GemmNarrow<T>.Run(g); break;
+                case GemmPath.Small or GemmPath.Narrow when transB: GemmSmall<T>.RowDotRows(g); break;
+                case GemmPath.Small or GemmPath.Narrow: GemmSmall<T>.RowTimesMatrix(g); break;
                 case GemmPath.Packed256: GemmPacked<T, Kernel256<T>>.Run(g, Parallelism.MaxThreads); break;
                 default: GemmPacked<T, Kernel512<T>>.Run(g, Parallelism.MaxThreads); break;
             }
@@ -143,6 +148,8 @@ internal enum GemmPath
     Packed256,
     /// <summary>Unpacked vector loops for tiny problems.</summary>
     Small,
+    /// <summary>Eight rows × one masked vector of columns, for n up to one vector (AVX-512; others fall back to Small).</summary>
+    Narrow,
     /// <summary>Scalar triple loop.</summary>
     Naive,
 }

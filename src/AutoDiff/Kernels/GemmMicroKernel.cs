@@ -58,6 +58,7 @@ internal readonly unsafe struct Kernel512<T> : IGemmMicroKernel<T> where T : unm
     public static int Mr => 8;
     public static int Nr => 2 * Vector512<T>.Count;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(int kc, T* a, T* b, nint ldb, T* c, nint ldc, bool overwrite)
     {
         var c00 = Vector512<T>.Zero; var c01 = Vector512<T>.Zero;
@@ -117,6 +118,7 @@ internal readonly unsafe struct Kernel256<T> : IGemmMicroKernel<T> where T : unm
     public static int Mr => 6;
     public static int Nr => 2 * Vector256<T>.Count;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(int kc, T* a, T* b, nint ldb, T* c, nint ldc, bool overwrite)
     {
         var c00 = Vector256<T>.Zero; var c01 = Vector256<T>.Zero;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -14,6 +15,7 @@ internal static unsafe class GemmPacking
     /// Packs op(A)[0..rows, 0..kc] (A at <paramref name="a"/>, leading dimension <paramref name="lda"/>)
     /// into panels of <paramref name="mr"/> rows: panel r holds <c>dst[r*mr*kc + p*mr + i]</c>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackA<T>(bool transA, T* a, nint lda, int rows, int kc, int mr, T* dst) where T : unmanaged
     {
         for (int r0 = 0; r0 < rows; r0 += mr, dst += mr * kc)
@@ -58,6 +60,7 @@ internal static unsafe class GemmPacking
     /// Packs op(B)[0..kc, 0..cols] (B at <paramref name="b"/>, leading dimension <paramref name="ldb"/>)
     /// into panels of <paramref name="nr"/> columns: panel s holds <c>dst[s*nr*kc + p*nr + j]</c>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackB<T>(bool transB, T* b, nint ldb, int kc, int cols, int nr, T* dst) where T : unmanaged
     {
         for (int s0 = 0; s0 < cols; s0 += nr, dst += nr * kc)
@@ -105,6 +108,7 @@ internal static unsafe class GemmPacking
     }
 
     /// <summary>dst[c*dstStride + r] = src[r*srcStride + c] for r, c in 0..8.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Transpose8x8(float* src, nint srcStride, float* dst, nint dstStride)
     {
         var r0 = Avx.LoadVector256(src);
@@ -144,6 +148,7 @@ internal static unsafe class GemmPacking
         Avx.Store(dst + 7 * dstStride, Avx.Permute2x128(s3, s7, 0x31));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void CopyRow<T>(T* src, T* dst, int count) where T : unmanaged
     {
         int j = 0;

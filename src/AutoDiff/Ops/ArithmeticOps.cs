@@ -110,6 +110,11 @@ internal sealed class BinaryRule<T, TOp> : TensorRule<T> where T : IFloatingPoin
 
     public override void Vjp(TensorTape<T> t, int self, Var<T> gy, ReadOnlySpan<bool> needed, Span<Var<T>> grads)
     {
+        if (TOp.Op == TensorOp.Mul && t.Nodes[self].A == t.Nodes[self].B)
+        {
+            grads[0] = ArithmeticOps.Unary<T, ScaleOp<T>>(gy * t.VarOf(t.Nodes[self].A), T.CreateTruncating(2)); // x·x: 2xȳ, once
+            return;
+        }
         if (needed[0]) grads[0] = PartialRules.Vjp(t, self, t.Nodes[self].A, TOp.PartialA, gy);
         if (needed[1]) grads[1] = PartialRules.Vjp(t, self, t.Nodes[self].B, TOp.PartialB, gy);
     }
@@ -117,6 +122,13 @@ internal sealed class BinaryRule<T, TOp> : TensorRule<T> where T : IFloatingPoin
     // ẏ = ẋa·∂y/∂a + ẋb·∂y/∂b, broadcast to y's shape
     public override Var<T> Jvp(TensorTape<T> t, int self, ReadOnlySpan<Var<T>> tangents)
     {
+        if (TOp.Op == TensorOp.Mul && t.Nodes[self].A == t.Nodes[self].B)
+            return ArithmeticOps.Unary<T, ScaleOp<T>>(tangents[0] * t.VarOf(t.Nodes[self].A), T.CreateTruncating(2)); // x·x: 2xẋ
+        if (!tangents[0].IsDefault && !tangents[1].IsDefault && TOp.PartialA == new Partial() && TOp.PartialB is { Times: Factor.One, Over: Factor.One })
+        {
+            var (da, db) = (tangents[0], tangents[1]); // a ± b: ẏ = ȧ ± ḃ in one pass
+            return ReductionOps.BroadcastTo(TOp.PartialB.Negate ? da - db : da + db, t.ShapeOf(self));
+        }
         Var<T> sum = default;
         if (!tangents[0].IsDefault) sum = PartialRules.Jvp(t, self, TOp.PartialA, tangents[0]);
         if (!tangents[1].IsDefault)

@@ -52,10 +52,10 @@ internal static class FunctionOps
         return new NotSupportedException(origin switch
         {
             ElementwiseFunction<T> f => $"The activation '{f.Name}' has no Derivative function object (ElementwiseFunction<T>.Derivative is null), " +
-                "so a derivative of second or higher order through it is not available. Generated activations provide one; " +
+                "so a derivative of higher order through it is not available. Generated activations provide one; " +
                 "a hand-written function can override Derivative.",
             TensorFunction<T> f => $"The TensorFunction '{f.Name}' has no vector-Jacobian product in tape operations (override TryVjp), " +
-                "so a derivative of second or higher order through it is not available.",
+                "so a derivative of higher order through it is not available.",
             _ => "A value known to first order only was differentiated again.",
         });
     }

@@ -53,7 +53,7 @@ internal static class ScalarRules
             ScalarOp.Max => new((t.Value[a] >= t.Value[b]) == (k == 0) ? 1 : 0),        // ties go to a
             ScalarOp.Min => new((t.Value[a] <= t.Value[b]) == (k == 0) ? 1 : 0),
             ScalarOp.Unary => new(1, UnaryDerivative(t, i)),                            // y = f(a): f′(a)
-            ScalarOp.Function => new(1, t.Push(ScalarOp.Opaque, t.FnPartials[b + 1 + k], i, -1)), // given numbers
+            ScalarOp.Function => new(1, t.PushOpaque(t.FnPartials[b + 1 + k], i, null)), // given as numbers
             ScalarOp.Opaque => throw FirstOrderOnly(t, i),
             _ => throw new InvalidOperationException($"Scalar op {t.Op[i]} has no rule."),
         };
@@ -67,9 +67,17 @@ internal static class ScalarRules
     {
         int a = t.A[i], b = t.B[i];
         double first = t.Consts[b];
-        if (t.UnaryFunctions[b]?.Derivative is not { } derivative) return t.Push(ScalarOp.Opaque, first, i, -1);
+        var f = t.UnaryFunctions[b];
+        if (f?.Derivative is not { } derivative) return t.PushOpaque(first, i, f);
         Span<double> x = [t.Value[a]], y = [first], one = [1.0], second = [0.0];
-        derivative.Backward(x, y, one, second); // f″(a) from f′'s own first-order kernel
+        try
+        {
+            derivative.Backward(x, y, one, second); // f″(a) from f′'s own first-order kernel
+        }
+        catch (NotSupportedException)
+        {
+            return t.PushOpaque(first, i, derivative); // the chain ends at f′: it has no derivative of its own
+        }
         return Scalar.Unary(t.Handle(a), first, second[0], derivative);
     }
 
@@ -89,13 +97,11 @@ internal static class ScalarRules
     public static NotSupportedException FirstOrderOnly(ScalarTape t, int opaque)
     {
         int origin = t.A[opaque];
-        string why = t.Op[origin] switch
-        {
-            ScalarOp.Function => $"The scalar function '{t.FnNames[t.B[origin]] ?? DefaultFunctionName}' (Scalar.Function) was given its partials as numbers",
-            ScalarOp.Unary when t.UnaryFunctions[t.B[origin]] is { } f =>
-                $"The activation '{f.Name}' has no Derivative function object (ElementwiseFunction<T>.Derivative is null)",
-            _ => "Scalar.Unary was recorded without a function object (its derivative is a number; pass the ElementwiseFunction, as generated activations do)",
-        };
-        return new NotSupportedException($"{why}, so a derivative of second or higher order through it is not available.");
+        string why = t.UnaryFunctions[t.B[opaque]] is { } f
+            ? $"The activation '{f.Name}' has no derivative of its own (its ElementwiseFunction<T>.Derivative is null, or refuses)"
+            : t.Op[origin] == ScalarOp.Function
+                ? $"The scalar function '{t.FnNames[t.B[origin]] ?? DefaultFunctionName}' (Scalar.Function) was given its partials as numbers"
+                : "Scalar.Unary was recorded without a function object (its derivative is a number; pass the ElementwiseFunction, as generated activations do)";
+        return new NotSupportedException($"{why}, so a derivative of higher order through it is not available.");
     }
 }

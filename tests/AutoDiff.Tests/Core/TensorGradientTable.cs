@@ -28,6 +28,9 @@ public class TensorGradientTable
         TensorArb.Inputs(TensorArb.Shape(1, 2, 4).Select(s => new[] { s, s }), R).Filter(x =>
             x[0].Data.Zip(x[1].Data).All(p => Math.Abs(p.First - p.Second) > 0.05));
 
+    /// <summary>y = x³, written by hand (with its chain 3x², 6x, 6, 0) to exercise the element-wise hook.</summary>
+    private static readonly HigherOrder.Polynomial Cube = new("cube", 0, 0, 0, 1);
+
     public static readonly Row[] Rows =
     [
         new("add", Same(2, R), (t, x) => x[0] + x[1]),
@@ -62,9 +65,12 @@ public class TensorGradientTable
         new("matmul", Of(R, (m, k, n) => [new(m, k), new(k, n)]), (t, x) => x[0].MatMul(x[1])),
         new("matmul batch × matrix", Of(R, (m, k, n) => [new(2, m, k), new(k, n)]), (t, x) => x[0].MatMul(x[1])),
         new("matmul batch × batch", Of(R, (m, k, n) => [new(3, m, k), new(3, k, n)]), (t, x) => x[0].MatMul(x[1])),
-        new("elementwise hook", Same(1, R), (t, x) => x[0].Apply(Cube.Instance)),
+        new("elementwise hook (cube, a chain of derivatives)", Same(1, R), (t, x) => x[0].Apply(Cube)),
+        new("elementwise hook, generated (tanh)", Same(1, R), (t, x) => x[0].Apply(AutoDiff.Activations.TanhFunction<double>())),
+        new("elementwise hook, generated (sigmoid)", Same(1, R), (t, x) => x[0].Apply(AutoDiff.Activations.SigmoidFunction<double>())),
+        new("elementwise hook, generated (softplus)", Same(1, R), (t, x) => x[0].Apply(AutoDiff.Activations.SoftplusFunction<double>())),
         new("tensor function (prelu, learnable slopes)", Of(Domain.AwayFrom(0.05, -3, 3, 0), (m, n, _) => [new(m, n), new(n)]),
-            (t, x) => Var.Function(PRelu.Instance, x[0], x[1]) * Var.Function(PRelu.Instance, x[0] * 0.5, x[1])),
+            (t, x) => Var.Function(PReluWithRules.Instance, x[0], x[1]) * Var.Function(PReluWithRules.Instance, x[0] * 0.5, x[1])),
         new("logsumexp", Of(R, (m, n, _) => [new(m, n)]), (t, x) => x[0].LogSumExp()),
         new("logsumexp axis 0 keepDims", Of(R, (m, n, _) => [new(m, n)]), (t, x) => x[0].LogSumExp(0, keepDims: true)),
         new("log-softmax", Of(R, (m, n, _) => [new(m, n)]), (t, x) => x[0].LogSoftmax()),
@@ -72,7 +78,10 @@ public class TensorGradientTable
         new("softmax axis 0", Of(R, (m, n, _) => [new(m, n)]), (t, x) => x[0].Softmax(0)),
         new("diamond: x·x + exp(x)·x", Same(1, R), (t, x) => x[0] * x[0] + x[0].Exp() * x[0]),
         new("dense layer: relu(xW + b)", Of(Domain.AwayFrom(0.02, -2, 2, 0), (m, k, n) => [new(m, k), new(k, n), new(n)]),
-            (t, x) => Var.Max(x[0].MatMul(x[1]) + x[2], 0.0), new GradCheckOptions { AbsoluteTolerance = 1e-4 }),
+            (t, x) => (x[0].MatMul(x[1]) + x[2]).Relu(), new GradCheckOptions { AbsoluteTolerance = 1e-4 }),
+        new("two-layer network: tanh(xW₁ + b₁)·W₂", Of(Domain.Real(-1.5, 1.5), (m, k, n) => [new(m, k), new(k, n), new(n), new(n, 2)]),
+            (t, x) => (x[0].MatMul(x[1]) + x[2]).Tanh().MatMul(x[3])),
+        new("transposed products: (aᵀa)·bᵀ", Of(R, (m, k, n) => [new(m, k), new(n, k)]), (t, x) => x[0].Transpose().MatMul(x[0]).MatMul(x[1].Transpose())),
     ];
 
     public static TheoryData<string> Names() => new(Rows.Select(r => r.Name));
@@ -85,13 +94,4 @@ public class TensorGradientTable
         Check.One(Config.QuickThrowOnFailure.WithMaxTest(100).WithQuietOnSuccess(true), GradProperty.ForAll(row.Inputs, row.F, row.Options));
     }
 
-    /// <summary>y = x³, written by hand to exercise the element-wise hook.</summary>
-    private sealed class Cube : ElementwiseFunction<double>
-    {
-        public static readonly Cube Instance = new();
-        public override string Name => "cube";
-        public override void Forward(ReadOnlySpan<double> x, Span<double> y) { for (int i = 0; i < x.Length; i++) y[i] = x[i] * x[i] * x[i]; }
-        public override void Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> dy, Span<double> dx)
-        { for (int i = 0; i < x.Length; i++) dx[i] += dy[i] * 3 * x[i] * x[i]; }
-    }
 }
