@@ -11,13 +11,15 @@ internal enum Primitive
     Sum, SumAxis, SumTo, BroadcastTo,
     Reshape, Transpose, Slice, Pad,
     MatMul, Elementwise, Function, Opaque,
+    Conv, MaxPool, AveragePool,
 }
 
 /// <summary>
 /// One recorded operation: its inputs (node indices; for Where the condition first), output dimensions
 /// and attributes (<c>Axis</c> for SumAxis, Slice and Pad, <c>Offset</c> for Slice and Pad, <c>Alpha</c>
 /// for Scale, <c>Function</c> for Elementwise and Function, <c>TransposeA</c>/<c>TransposeB</c> for a
-/// MatMul of transposed operands), its value, and for a constant the earlier node whose value buffer it
+/// MatMul of transposed operands; for Conv <c>Axis</c> = stride | dilation ≪ 16 and <c>Offset</c> = padding | groups ≪ 16,
+/// for MaxPool and AveragePool <c>Axis</c> = kernel and <c>Offset</c> = stride), its value, and for a constant the earlier node whose value buffer it
 /// shares (a detached copy), or −1.
 /// </summary>
 internal sealed record GraphNode<T>(int Index, Primitive Op, int[] Inputs, int[] Dims, int Axis, int Offset, T Alpha, object? Function, T[] Value, int SharesValueOf,
@@ -42,7 +44,7 @@ internal static class TapeGraph
         while (stack.Count > 0)
         {
             int i = stack.Pop();
-            if (reachable.Add(i)) foreach (int k in t.InputList(i)) stack.Push(k);
+            if (reachable.Add(i)) foreach (int k in Inputs(t, i)) stack.Push(k);
         }
         var owners = new Dictionary<T[], int>(ReferenceEqualityComparer.Instance);
         var nodes = new List<GraphNode<T>>();
@@ -52,12 +54,20 @@ internal static class TapeGraph
             owners.TryAdd(n.Value, i);
             if (!reachable.Contains(i)) continue;
             var op = i == x.Index ? Primitive.Input : Map(n.Op);
-            int[] inputs = op == Primitive.Where ? [n.C, n.A, n.B] : t.InputList(i);
+            int[] inputs = op == Primitive.Where ? [n.C, n.A, n.B] : Inputs(t, i);
             int shares = op == Primitive.Constant && owners.TryGetValue(n.Value, out int owner) && owner != i ? owner : -1;
             nodes.Add(new GraphNode<T>(i, op, inputs, n.Shape.Dims.ToArray(), n.Axis, n.Offset, n.Alpha, n.Function, t.ValueOf(i).ToArray(), shares, n.TransposeA, n.TransposeB));
         }
         return (nodes, y.Index);
     }
+
+    /// <summary>
+    /// The node's inputs; a max pooling's is x alone: its window positions (C) are the argmax that the same
+    /// call recorded from x (a forward pass records MaxPool2d only through <c>Var.MaxPool2d</c>), which
+    /// ONNX's MaxPool finds again.
+    /// </summary>
+    private static int[] Inputs<T>(TensorTape<T> t, int i) where T : IFloatingPointIeee754<T> =>
+        t.Nodes[i].Op == TensorOp.MaxPool2d ? [t.Nodes[i].A] : t.InputList(i);
 
     private static Primitive Map(TensorOp op) => op switch
     {
@@ -68,6 +78,7 @@ internal static class TapeGraph
         TensorOp.Sum => Primitive.Sum, TensorOp.SumAxis => Primitive.SumAxis, TensorOp.SumTo => Primitive.SumTo, TensorOp.BroadcastTo => Primitive.BroadcastTo,
         TensorOp.Reshape => Primitive.Reshape, TensorOp.Transpose => Primitive.Transpose, TensorOp.Slice => Primitive.Slice, TensorOp.Pad => Primitive.Pad,
         TensorOp.MatMul => Primitive.MatMul, TensorOp.Elementwise => Primitive.Elementwise, TensorOp.Function => Primitive.Function, TensorOp.Opaque => Primitive.Opaque,
+        TensorOp.Conv2d => Primitive.Conv, TensorOp.MaxPool2d => Primitive.MaxPool, TensorOp.AvgPool2d => Primitive.AveragePool,
         _ => throw new NotSupportedException($"The tape operation {op} has no ONNX form."),
     };
 }

@@ -196,7 +196,8 @@ public static class OnnxBadInputCatalogue
         yield return B<NotSupportedException>(E, "a forward pass whose graph depends on the values", () => OnnxModel.Export<double>(
             (t, x) => x.Value[0] > 1 ? x.Exp() : x.Log(), new Shape(3, 2), Path.Combine(dir, "branch.onnx")),
             "records a different graph for different inputs");
-        yield return B<ArgumentNullException>(E, "a null forward pass", () => OnnxModel.Export<double>(null!, new Shape(1, 2), Path.Combine(dir, "null.onnx")), "forward");
+        yield return B<ArgumentNullException>(E, "a null forward pass", () => OnnxModel.Export((Func<Tape, Var<double>, Var<double>>)null!, new Shape(1, 2), Path.Combine(dir, "null.onnx")), "forward");
+        yield return B<ArgumentNullException>(E, "a null Sequential", () => OnnxModel.Export((Sequential<double>)null!, new Shape(1, 2), Path.Combine(dir, "null.onnx")), "model");
         yield return B<ArgumentException>(E, "a default input shape", () => OnnxModel.Export<double>((t, x) => x, default, Path.Combine(dir, "noshape.onnx")), "default(Shape)");
         yield return B<DirectoryNotFoundException>(E, "a missing folder", () => OnnxModel.Export(new Mlp<float>([2, 1], [null], 1), Path.Combine(dir, "no", "such", "m.onnx")), "no");
     }
