@@ -36,8 +36,8 @@ internal sealed record DemoOptions
 
           --task multiclass|binary|both    what to train (default both)
           --model mlp|cnn                  the network: the MLP (default), or a small CNN (conv 5×5 16 → pool →
-                                           conv 5×5 32 → pool → 64 → k, dropout 0.25; 30 epochs for
-                                           multiclass and 10 for binary by default)
+                                           conv 5×5 32 → pool → 64 → k, dropout 0.25; 20 epochs for
+                                           multiclass and 5 for binary by default)
           --hidden 128[,64...]             hidden layer widths (default 128)
           --activation NAME                hidden activation: linear, sigmoid, tanh, relu, leakyrelu,
                                            elu, softplus (default relu)

@@ -1,5 +1,6 @@
 using AutoDiff.Data;
 using AutoDiff.Nn;
+using AutoDiff.Onnx;
 
 namespace AutoDiff.Demo;
 
@@ -13,7 +14,7 @@ namespace AutoDiff.Demo;
 /// </code>
 /// For 28×28 digits the convolutions are [N, 1, 28, 28] ⋆ [16, 1, 5, 5] and [N, 16, 12, 12] ⋆ [32, 16, 5, 5],
 /// and the flattened features 32·4·4 = 512. (With 8 and 16 channels it stopped at 98.5% on the
-/// embedded digits; 16 and 32 reach 99.2% with seed 1.)
+/// embedded digits; 16 and 32 reach 99.05 % with seed 1 and the default options.)
 /// </summary>
 internal sealed class DigitsModel
 {
@@ -90,6 +91,13 @@ internal sealed class DigitsModel
     {
         if (mlp is not null) ModelFile.Save(mlp, path);
         else ModelFile.Save(cnn!, path);
+    }
+
+    /// <summary>Writes the model as ONNX: the MLP's Gemm layers, or the CNN's evaluation-mode pass on [N, 1, rows, columns] images.</summary>
+    public void ExportOnnx(string path)
+    {
+        if (mlp is not null) OnnxModel.Export(mlp, path);
+        else OnnxModel.Export(cnn!, new Shape(1, 1, rows, columns), path);
     }
 
     /// <summary>One line for the demo's header.</summary>

@@ -20,8 +20,12 @@ internal sealed class DigitsTrainer(DemoOptions options, DigitSet train, DigitSe
     public string Question => binary ? "is this a 2?" : "which digit is this?";
     public int Epochs => options.Epochs ?? (options.Model != "cnn" ? 60 : binary ? CnnBinaryEpochs : CnnEpochs);
 
-    /// <summary>The CNN's default numbers of epochs: it learns in fewer than the MLP, and each costs more ("is this a 2?" needs fewest).</summary>
-    public const int CnnEpochs = 30, CnnBinaryEpochs = 10;
+    /// <summary>
+    /// The CNN's default numbers of epochs: it learns in fewer than the MLP, and each costs more ("is this a 2?"
+    /// needs fewest). With seed 1: 20 epochs reach 99.10 % (30 reached 99.05 % for half as much again of the
+    /// time), and "is this a 2?" 99.30 % in 5.
+    /// </summary>
+    public const int CnnEpochs = 20, CnnBinaryEpochs = 5;
     private int Outputs => binary ? 1 : 10;
     private string Loss => options.Loss == "auto" ? "kl" : options.Loss;
 

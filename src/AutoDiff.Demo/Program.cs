@@ -2,7 +2,6 @@ using System.Diagnostics;
 using AutoDiff;
 using AutoDiff.Demo;
 using AutoDiff.Nn;
-using AutoDiff.Onnx;
 using Spectre.Console;
 
 // The digits demo: the lecture's two questions learnt from real MNIST digits.
@@ -69,13 +68,10 @@ try
         trainer.Model.Save(model);
         written.Add(plot);
         written.Add(model);
-        // For ONNX Runtime and other ONNX tools (the MLP; Sequential export is not there yet).
-        if (trainer.Model.Mlp is { } mlp)
-        {
-            string onnx = Path.Combine(options.OutputDirectory, $"digits-{trainer.Name}.onnx");
-            OnnxModel.Export(mlp, onnx);
-            written.Add(onnx);
-        }
+        // For ONNX Runtime and other ONNX tools.
+        string onnx = Path.Combine(options.OutputDirectory, $"digits-{trainer.Name}.onnx");
+        trainer.Model.ExportOnnx(onnx);
+        written.Add(onnx);
     }
     AnsiConsole.Write(summary);
 

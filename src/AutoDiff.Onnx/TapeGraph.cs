@@ -54,6 +54,10 @@ internal static class TapeGraph
             owners.TryAdd(n.Value, i);
             if (!reachable.Contains(i)) continue;
             var op = i == x.Index ? Primitive.Input : Map(n.Op);
+            // Var.MaxPool2d records its window positions (C) just before the pooling; a gather at positions
+            // recorded elsewhere (a gradient through max pooling) is not a max pooling of its input.
+            if (n.Op == TensorOp.MaxPool2d && n.C != i - 1)
+                throw new NotSupportedException($"Node #{i} gathers at the window positions of an earlier max pooling (a gradient through MaxPool2d); ONNX has no such operation.");
             int[] inputs = op == Primitive.Where ? [n.C, n.A, n.B] : Inputs(t, i);
             int shares = op == Primitive.Constant && owners.TryGetValue(n.Value, out int owner) && owner != i ? owner : -1;
             nodes.Add(new GraphNode<T>(i, op, inputs, n.Shape.Dims.ToArray(), n.Axis, n.Offset, n.Alpha, n.Function, t.ValueOf(i).ToArray(), shares, n.TransposeA, n.TransposeB));
@@ -63,8 +67,7 @@ internal static class TapeGraph
 
     /// <summary>
     /// The node's inputs; a max pooling's is x alone: its window positions (C) are the argmax that the same
-    /// call recorded from x (a forward pass records MaxPool2d only through <c>Var.MaxPool2d</c>), which
-    /// ONNX's MaxPool finds again.
+    /// call recorded from x just before it, which ONNX's MaxPool finds again.
     /// </summary>
     private static int[] Inputs<T>(TensorTape<T> t, int i) where T : IFloatingPointIeee754<T> =>
         t.Nodes[i].Op == TensorOp.MaxPool2d ? [t.Nodes[i].A] : t.InputList(i);

@@ -28,6 +28,7 @@ internal static class Convolution
     public static void Forward<T>(in Conv2dGeometry g, ReadOnlySpan<T> x, ReadOnlySpan<T> w, Span<T> y, bool accumulate = false) where T : IFloatingPointIeee754<T>
     {
         Check(g, x.Length, w.Length, y.Length);
+        if (EmptySum(g, y[..(g.N * g.OutputLength)], accumulate)) return;
         if (typeof(T) == typeof(float)) Fast<float>.Forward(g, Cast<T, float>(x), Cast<T, float>(w), Cast<T, float>(y), accumulate);
         else if (typeof(T) == typeof(double)) Fast<double>.Forward(g, Cast<T, double>(x), Cast<T, double>(w), Cast<T, double>(y), accumulate);
         else ConvolutionNaive.Forward(g, x, w, y, accumulate);
@@ -37,6 +38,7 @@ internal static class Convolution
     public static void BackwardInput<T>(in Conv2dGeometry g, ReadOnlySpan<T> gy, ReadOnlySpan<T> w, Span<T> gx, bool accumulate) where T : IFloatingPointIeee754<T>
     {
         Check(g, gx.Length, w.Length, gy.Length);
+        if (EmptySum(g, gx[..(g.N * g.InputLength)], accumulate)) return;
         if (typeof(T) == typeof(float)) Fast<float>.BackwardInput(g, Cast<T, float>(gy), Cast<T, float>(w), Cast<T, float>(gx), accumulate);
         else if (typeof(T) == typeof(double)) Fast<double>.BackwardInput(g, Cast<T, double>(gy), Cast<T, double>(w), Cast<T, double>(gx), accumulate);
         else ConvolutionNaive.BackwardInput(g, gy, w, gx, accumulate);
@@ -46,6 +48,7 @@ internal static class Convolution
     public static void BackwardWeight<T>(in Conv2dGeometry g, ReadOnlySpan<T> x, ReadOnlySpan<T> gy, Span<T> gw, bool accumulate) where T : IFloatingPointIeee754<T>
     {
         Check(g, x.Length, gw.Length, gy.Length);
+        if (EmptySum(g, gw[..g.WeightLength], accumulate)) return;
         if (typeof(T) == typeof(float)) Fast<float>.BackwardWeight(g, Cast<T, float>(x), Cast<T, float>(gy), Cast<T, float>(gw), accumulate);
         else if (typeof(T) == typeof(double)) Fast<double>.BackwardWeight(g, Cast<T, double>(x), Cast<T, double>(gy), Cast<T, double>(gw), accumulate);
         else ConvolutionNaive.BackwardWeight(g, x, gy, gw, accumulate);
@@ -56,6 +59,18 @@ internal static class Convolution
 
     /// <summary>Forces Vector256 tiles on the calling thread even where Vector512 is accelerated (tests).</summary>
     [ThreadStatic] internal static bool Force256;
+
+    /// <summary>
+    /// With an empty batch, channel count or output image, every element of every map is an empty sum:
+    /// the target is cleared (or left as it is when accumulating) and true returned, so the tiled drivers
+    /// never see a zero-sized geometry.
+    /// </summary>
+    private static bool EmptySum<T>(in Conv2dGeometry g, Span<T> target, bool accumulate) where T : IFloatingPointIeee754<T>
+    {
+        if (g.N > 0 && g.C > 0 && g.O > 0 && g.OH > 0 && g.OW > 0) return false;
+        if (!accumulate) target.Clear();
+        return true;
+    }
 
     private static void Check(in Conv2dGeometry g, int x, int w, int y)
     {

@@ -63,6 +63,24 @@ public class ConvBadInputFuzzTests
         Check.One(Config.QuickThrowOnFailure.WithMaxTest(2000).WithQuietOnSuccess(true), property);
     }
 
+    /// <summary>Zero-sized batches, channels and output channels (the fuzz property found a division by zero here): empty sums, so zeros.</summary>
+    [Theory]
+    [InlineData(new[] { 0, 2, 5, 5 }, new[] { 3, 2, 3, 3 }, 1)]
+    [InlineData(new[] { 2, 0, 5, 5 }, new[] { 0, 0, 3, 3 }, 1)]
+    [InlineData(new[] { 2, 3, 5, 5 }, new[] { 0, 3, 3, 3 }, 1)]
+    [InlineData(new[] { 2, 4, 6, 5 }, new[] { 0, 2, 3, 3 }, 2)]
+    public void Empty_sizes_give_empty_outputs_and_zero_gradients(int[] x, int[] w, int groups)
+    {
+        var tape = new Tape();
+        var xv = tape.Track(Tensor.Full(1.0, x));
+        var wv = tape.Track(Tensor.Full(1.0, w));
+        var y = xv.Conv2d(wv, padding: 1, groups: groups);
+        Assert.Equal([x[0], w[0], x[2], x[3]], y.Shape.Dims.ToArray());
+        tape.Backward((y * y).Sum());
+        Assert.All(xv.Grad.ToArray(), g => Assert.Equal(0.0, g));
+        Assert.All(wv.Grad.ToArray(), g => Assert.Equal(0.0, g));
+    }
+
     [Fact]
     public void Pooling_gives_the_formula_s_shape_or_refuses_cleanly()
     {

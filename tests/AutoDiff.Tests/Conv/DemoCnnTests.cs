@@ -1,12 +1,13 @@
 using AutoDiff.Demo;
 using AutoDiff.Nn;
 using AutoDiff.Tests.Demo;
+using AutoDiff.Tests.Onnx;
 using Spectre.Console;
 using Xunit;
 
 namespace AutoDiff.Tests.Conv;
 
-/// <summary>The demo's <c>--model cnn</c>: parsed, trained for an epoch, saved as a sequential model that loads and predicts like the trained one.</summary>
+/// <summary>The demo's <c>--model cnn</c>: parsed, trained for an epoch, saved as a sequential model that loads and predicts like the trained one, and as ONNX that ONNX Runtime runs alike.</summary>
 [Collection(nameof(ConsoleCollection))]
 public class DemoCnnTests : IDisposable
 {
@@ -49,6 +50,11 @@ public class DemoCnnTests : IDisposable
         Assert.IsType<Conv2d<float>>(model.Layers[0]);
         var scores = model.Predict(Tensor.Zeros<float>(2, 1, 28, 28));
         Assert.Equal(new Shape(2, 10), scores.Shape);
+        // The ONNX file computes what the saved model computes (ONNX Runtime, float32, 1e-5 of the largest score).
+        var x = Tensor.Uniform<float>(new Random(5), 0, 1, 3, 1, 28, 28);
+        var (onnx, dims) = OnnxRuntimeRunner.Run(Path.Combine(dir, "digits-multiclass.onnx"), x.Span.ToArray(), 3, 1, 28, 28);
+        Assert.Equal([3, 10], dims);
+        Assert.True(Agreement.Agrees<float>(onnx, model.Predict(x).Span, Agreement.Floor.Norm, out string report), report);
         Assert.True(File.Exists(Path.Combine(dir, "digits-multiclass-graph.dot")));
         Assert.Contains("conv2d", File.ReadAllText(Path.Combine(dir, "digits-multiclass-graph.dot")));
     }

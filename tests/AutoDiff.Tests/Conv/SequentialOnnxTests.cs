@@ -67,5 +67,25 @@ public class SequentialOnnxTests : IDisposable
     public void Conv_pool_batch_norm_dense_network_agrees_in_float_for_any_batch() => Agrees<float>(layerNorm: false, [3, 1, 8]);
 
     [Fact]
+    public void Gradients_through_pooling_are_refused_with_NotSupportedException()
+    {
+        string path = Path.Combine(dir, "grad.onnx");
+        var e = Assert.Throws<NotSupportedException>(() => OnnxModel.Export<float>((t, x) =>
+        {
+            var w = t.Track(Tensor.Full(0.5f, 1, 2, 6, 6));
+            return t.Differentiate((x * w).MaxPool2d(2, 2).Square().Sum(), w)[0];
+        }, new Shape(1, 2, 6, 6), path));
+        Assert.Contains("MaxUnpool2d", e.Message); // the scatter to each window's maximum
+        Assert.False(File.Exists(path));
+        // The adjoint of an average pooling (a spread) has no ONNX form either: refused, naming the operation.
+        var a = Assert.Throws<NotSupportedException>(() => OnnxModel.Export<float>((t, x) =>
+        {
+            var w = t.Track(Tensor.Full(0.5f, 1, 2, 6, 6));
+            return t.Differentiate((x * w).AvgPool2d(2, 2).Square().Sum(), w)[0];
+        }, new Shape(1, 2, 6, 6), path));
+        Assert.Contains("AvgUnpool2d", a.Message);
+    }
+
+    [Fact]
     public void With_a_layer_norm_it_agrees_at_the_exported_batch() => Agrees<float>(layerNorm: true, [4]);
 }
