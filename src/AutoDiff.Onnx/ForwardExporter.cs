@@ -19,6 +19,7 @@ internal static class ForwardExporter
         var b = Record(forward, input, seed: 2);
         if (!SameStructure(a, b, sameBatch: true))
             throw new NotSupportedException($"The forward pass records a different graph for different inputs of shape {input} (control flow that depends on the values?), so it has no single ONNX graph.");
+        TensorOpSymbolics.CheckIndices(a.Nodes, b.Nodes);
         var derived = InputDerivedConstants(a, b);
         var live = Dependents(a, derived);
         var c = input.Rank > 0 ? BatchOfOneMore(forward, input, a, live) : null;
@@ -90,6 +91,8 @@ internal static class ForwardExporter
             if (!live.Contains(x.Index) && (!x.Dims.SequenceEqual(y.Dims) || !x.Value.AsSpan().SequenceEqual(y.Value))) return null;
             if (x.Op == Primitive.Reshape && x.Dims.Zip(y.Dims).Count(p => p.First != p.Second) > 1) return null;
             if (x.Op is Primitive.BroadcastTo or Primitive.SumTo && !x.Dims.SequenceEqual(y.Dims)) return null; // written with fixed dimensions
+            if (TensorOpSymbolics.FixesItsDimensions(x) && (!x.Dims.SequenceEqual(y.Dims) || !x.Ints.AsSpan().SequenceEqual(y.Ints))) return null;
+            if (x.Op == Primitive.Gather && !x.Ints.AsSpan().SequenceEqual(y.Ints)) return null;
         }
         return c;
     }
@@ -133,7 +136,7 @@ internal static class ForwardExporter
             names[n.Index] = n.Op switch
             {
                 Primitive.Constant => Derived(w, a, b, n, live, names),
-                Primitive.Add or Primitive.Sub or Primitive.Mul or Primitive.Div or Primitive.Max => w.Node(n.Op.ToString(), scope, [In(0), In(1)]),
+                Primitive.Add or Primitive.Sub or Primitive.Mul or Primitive.Div or Primitive.Max or Primitive.Min => w.Node(n.Op.ToString(), scope, [In(0), In(1)]),
                 Primitive.MatMul => w.Node("MatMul", scope, [Transposed(n.TransposeA, 0), Transposed(n.TransposeB, 1)]),
                 Primitive.Neg or Primitive.Exp or Primitive.Log => w.Node(n.Op.ToString(), scope, [In(0)]),
                 Primitive.Scale => w.Node("Mul", scope, [In(0), w.Initializer(w.Fresh($"const{n.Index}"), [n.Alpha], [])]),
@@ -147,6 +150,13 @@ internal static class ForwardExporter
                 Primitive.Pad => w.Node("Pad", scope, [In(0), Int64s("pads", [.. Pads(n, a.ByIndex[n.Inputs[0]].Dims)])]),
                 Primitive.BroadcastTo => w.Node("Expand", scope, [In(0), Int64s("shape", [.. n.Dims.Select(d => (long)d)])]),
                 Primitive.SumTo => SumTo(w, n, a.ByIndex[n.Inputs[0]].Dims, In(0), scope),
+                Primitive.Pow => TensorOpSymbolics.Pow(w, n, In(0), scope),
+                Primitive.Permute => TensorOpSymbolics.Permute(w, n, In(0), scope),
+                Primitive.Concat => TensorOpSymbolics.Concat(w, n, n.Inputs.Select(k => names[k]), scope),
+                Primitive.Gather => TensorOpSymbolics.Gather(w, n, In(0), scope),
+                Primitive.TakeAlong => TensorOpSymbolics.TakeAlong(w, n, In(0), scope),
+                Primitive.ScatterAdd => TensorOpSymbolics.ScatterAdd(w, n, In(0), a.ByIndex[n.Inputs[0]].Dims, scope),
+                Primitive.PutAlong => TensorOpSymbolics.PutAlong(w, n, In(0), a.ByIndex[n.Inputs[0]].Dims, scope),
                 Primitive.Opaque => throw new NotSupportedException(
                     $"Node #{n.Index} is a derivative known only to first order (of an activation or TensorFunction without a rule in tape operations); ONNX cannot compute it."),
                 Primitive.Conv => ConvolutionSymbolics.Conv(w, n, In(0), In(1), a.ByIndex[n.Inputs[1]].Dims, scope),
@@ -186,8 +196,10 @@ internal static class ForwardExporter
     /// </summary>
     private static string SumTo<T>(OnnxGraphWriter<T> w, GraphNode<T> n, int[] input, string x, string scope) where T : IFloatingPointIeee754<T>
     {
+        // Every axis where the target has size 1, even one where this recording's input has size 1 too: a batch
+        // of one here may be a batch of many when the graph runs (summing one element changes nothing).
         int extra = input.Length - n.Dims.Length;
-        var axes = Enumerable.Range(0, input.Length).Where(k => k < extra || (n.Dims[k - extra] == 1 && input[k] != 1)).Select(k => (long)k).ToArray();
+        var axes = Enumerable.Range(0, input.Length).Where(k => k < extra || n.Dims[k - extra] == 1).Select(k => (long)k).ToArray();
         string summed = axes.Length == 0 ? x
             : w.Node("ReduceSum", scope, [x, w.Int64Initializer(w.Fresh("axes"), axes, axes.Length)], [OnnxGraphWriter<T>.IntAttribute("keepdims", 1)]);
         return w.Node("Reshape", scope, [summed, w.Int64Initializer(w.Fresh("shape"), [.. n.Dims.Select(d => (long)d)], n.Dims.Length)]);

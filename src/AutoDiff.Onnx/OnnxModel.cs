@@ -43,8 +43,10 @@ public static class OnnxModel
     /// </summary>
     /// <exception cref="NotSupportedException">
     /// The graph holds something ONNX cannot compute: an activation without a description, a
-    /// <see cref="TensorFunction{T}"/>, a value computed from the input outside the tape's record, or
-    /// control flow that records different graphs for different inputs. The message names it.
+    /// <see cref="TensorFunction{T}"/>, a value computed from the input outside the tape's record, indices
+    /// computed from the input (an IndexSelect at an ArgMax; the gradient of a Max or Min over an axis, which
+    /// scatters to the input's maxima), or control flow that records different graphs for different inputs.
+    /// The message names it.
     /// </exception>
     public static void Export<T>(Func<Tape, Var<T>, Var<T>> forward, Shape input, string path) where T : IFloatingPointIeee754<T>
     {

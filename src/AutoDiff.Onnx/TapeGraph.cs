@@ -11,19 +11,23 @@ internal enum Primitive
     Sum, SumAxis, SumTo, BroadcastTo,
     Reshape, Transpose, Slice, Pad,
     MatMul, Elementwise, Function, Opaque,
+    Pow, Min, Permute, Concat, Gather, ScatterAdd, TakeAlong, PutAlong,
     Conv, MaxPool, AveragePool,
 }
 
 /// <summary>
 /// One recorded operation: its inputs (node indices; for Where the condition first), output dimensions
 /// and attributes (<c>Axis</c> for SumAxis, Slice and Pad, <c>Offset</c> for Slice and Pad, <c>Alpha</c>
-/// for Scale, <c>Function</c> for Elementwise and Function, <c>TransposeA</c>/<c>TransposeB</c> for a
-/// MatMul of transposed operands; for Conv <c>Axis</c> = stride | dilation ≪ 16 and <c>Offset</c> = padding | groups ≪ 16,
-/// for MaxPool and AveragePool <c>Axis</c> = kernel and <c>Offset</c> = stride), its value, and for a constant the earlier node whose value buffer it
+/// for Scale and Pow, <c>Function</c> for Elementwise and Function, <c>TransposeA</c>/<c>TransposeB</c> for a
+/// MatMul of transposed operands, <c>Ints</c> for Permute (the axis order), Gather and ScatterAdd (the
+/// indices along Axis), TakeAlong and PutAlong (one position along Axis per element of the smaller side;
+/// a TakeAlong's Offset is 1 or 2 when they are the maxima or minima of its input); for Conv <c>Axis</c> =
+/// stride | dilation ≪ 16 and <c>Offset</c> = padding | groups ≪ 16, for MaxPool and AveragePool <c>Axis</c> =
+/// kernel and <c>Offset</c> = stride), its value, and for a constant the earlier node whose value buffer it
 /// shares (a detached copy), or −1.
 /// </summary>
 internal sealed record GraphNode<T>(int Index, Primitive Op, int[] Inputs, int[] Dims, int Axis, int Offset, T Alpha, object? Function, T[] Value, int SharesValueOf,
-    bool TransposeA = false, bool TransposeB = false) where T : IFloatingPointIeee754<T>;
+    bool TransposeA = false, bool TransposeB = false, int[]? Ints = null) where T : IFloatingPointIeee754<T>;
 
 /// <summary>
 /// The one place that reads the tape's internals (<c>TensorTape</c>, <c>TensorNode</c>, <c>TensorOp</c>):
@@ -60,7 +64,16 @@ internal static class TapeGraph
                 throw new NotSupportedException($"Node #{i} gathers at the window positions of an earlier max pooling (a gradient through MaxPool2d); ONNX has no such operation.");
             int[] inputs = op == Primitive.Where ? [n.C, n.A, n.B] : Inputs(t, i);
             int shares = op == Primitive.Constant && owners.TryGetValue(n.Value, out int owner) && owner != i ? owner : -1;
-            nodes.Add(new GraphNode<T>(i, op, inputs, n.Shape.Dims.ToArray(), n.Axis, n.Offset, n.Alpha, n.Function, t.ValueOf(i).ToArray(), shares, n.TransposeA, n.TransposeB));
+            int[]? ints = n.Op switch
+            {
+                TensorOp.Permute => n.Ints.AsSpan(0, n.Shape.Rank).ToArray(),
+                TensorOp.Gather => n.Ints.AsSpan(0, n.Shape.Dims[n.Axis]).ToArray(),
+                TensorOp.ScatterAdd => n.Ints.AsSpan(0, t.ShapeOf(n.A).Dims[n.Axis]).ToArray(),
+                TensorOp.TakeAlong => n.Ints.AsSpan(0, n.Shape.Length).ToArray(),
+                TensorOp.PutAlong => n.Ints.AsSpan(0, t.ShapeOf(n.A).Length).ToArray(),
+                _ => null,
+            };
+            nodes.Add(new GraphNode<T>(i, op, inputs, n.Shape.Dims.ToArray(), n.Axis, n.Offset, n.Alpha, n.Function, t.ValueOf(i).ToArray(), shares, n.TransposeA, n.TransposeB, ints));
         }
         return (nodes, y.Index);
     }
@@ -81,6 +94,8 @@ internal static class TapeGraph
         TensorOp.Sum => Primitive.Sum, TensorOp.SumAxis => Primitive.SumAxis, TensorOp.SumTo => Primitive.SumTo, TensorOp.BroadcastTo => Primitive.BroadcastTo,
         TensorOp.Reshape => Primitive.Reshape, TensorOp.Transpose => Primitive.Transpose, TensorOp.Slice => Primitive.Slice, TensorOp.Pad => Primitive.Pad,
         TensorOp.MatMul => Primitive.MatMul, TensorOp.Elementwise => Primitive.Elementwise, TensorOp.Function => Primitive.Function, TensorOp.Opaque => Primitive.Opaque,
+        TensorOp.Pow => Primitive.Pow, TensorOp.Min => Primitive.Min, TensorOp.Permute => Primitive.Permute, TensorOp.Concat => Primitive.Concat,
+        TensorOp.Gather => Primitive.Gather, TensorOp.ScatterAdd => Primitive.ScatterAdd, TensorOp.TakeAlong => Primitive.TakeAlong, TensorOp.PutAlong => Primitive.PutAlong,
         TensorOp.Conv2d => Primitive.Conv, TensorOp.MaxPool2d => Primitive.MaxPool, TensorOp.AvgPool2d => Primitive.AveragePool,
         _ => throw new NotSupportedException($"The tape operation {op} has no ONNX form."),
     };

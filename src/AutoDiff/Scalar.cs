@@ -133,10 +133,16 @@ public readonly struct Scalar
     /// <summary><c>|x|</c>; derivative sign(x) (0 at 0).</summary>
     public static Scalar Abs(Scalar x) => One(x).Push(ScalarOp.Abs, Math.Abs(x.V), x.Index, -1);
 
-    /// <summary><c>max(a, b)</c>; the gradient goes to the larger input, to <paramref name="a"/> on a tie.</summary>
+    /// <summary>
+    /// <c>max(a, b)</c>; the gradient goes to the larger input, all of it to <paramref name="a"/> on a tie (kept on
+    /// purpose, as for the tensor <see cref="Var.Max{T}(Var{T}, Var{T})"/>; PyTorch's <c>maximum</c> gives each half).
+    /// </summary>
     public static Scalar Max(Scalar a, Scalar b) => Same(a, b).Push(ScalarOp.Max, Math.Max(a.V, b.V), a.Index, b.Index);
 
-    /// <summary><c>min(a, b)</c>; the gradient goes to the smaller input, to <paramref name="a"/> on a tie.</summary>
+    /// <summary>
+    /// <c>min(a, b)</c>; the gradient goes to the smaller input, all of it to <paramref name="a"/> on a tie (as
+    /// <see cref="Max(Scalar, Scalar)"/>; PyTorch's <c>minimum</c> gives each half).
+    /// </summary>
     public static Scalar Min(Scalar a, Scalar b) => Same(a, b).Push(ScalarOp.Min, Math.Min(a.V, b.V), a.Index, b.Index);
 
     /// <summary>

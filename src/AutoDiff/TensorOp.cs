@@ -9,7 +9,13 @@ internal enum TensorOp : byte
     Constant, Leaf,
     Add, Sub, Mul, Div, Neg, Scale,
     Exp, Log,
-    Max, Where,
+    /// <summary>y = a^Alpha element-wise (a constant exponent).</summary>
+    Pow,
+    Max,
+    /// <summary>Element-wise min(a, b) with broadcasting (ties to a).</summary>
+    Min,
+    /// <summary>c ? a : b with broadcasting of all three (C = the condition).</summary>
+    Where,
     Sum, SumAxis,
     /// <summary>Sums over the axes along which the input is broadcast to reach it: the node's shape (the adjoint of broadcasting).</summary>
     SumTo,
@@ -18,6 +24,21 @@ internal enum TensorOp : byte
     Reshape, Transpose, Slice,
     /// <summary>Places the input into zeros along Axis at Offset: the adjoint of Slice.</summary>
     Pad,
+    /// <summary>The axes in the order Ints gives: y's axis k is a's axis Ints[k].</summary>
+    Permute,
+    /// <summary>The node's Inputs joined along Axis.</summary>
+    Concat,
+    /// <summary>Index select: y[o, j, i] = a[o, Ints[j], i] along Axis.</summary>
+    Gather,
+    /// <summary>Its adjoint: zeros of the node's shape with a[o, j, i] added at [o, Ints[j], i] along Axis.</summary>
+    ScatterAdd,
+    /// <summary>
+    /// y[o, j, i] = a[o, Ints[(o·J + j)·inner + i], i] along Axis: one position per output element (Offset says
+    /// where they came from: 0 given, 1 the maxima of a along Axis, 2 its minima).
+    /// </summary>
+    TakeAlong,
+    /// <summary>Its adjoint: zeros of the node's shape with a added at the positions Ints along Axis.</summary>
+    PutAlong,
     MatMul,
     Elementwise,
     /// <summary>A user-defined <see cref="TensorFunction{T}"/>; its inputs are the node's <c>Inputs</c>.</summary>

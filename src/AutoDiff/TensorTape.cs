@@ -9,12 +9,13 @@ namespace AutoDiff;
 /// Every op reads <see cref="A"/> (its first input) and most nothing else; the table says which op uses
 /// which of the other fields:
 /// <code>
-///   B          second input: Add Sub Mul Div Max MatMul Where Conv2d*; Opaque: the adjoint it is linear in
+///   B          second input: Add Sub Mul Div Max Min MatMul Where Conv2d*; Opaque: the adjoint it is linear in
 ///   C          Where: the condition (no gradient flows into it); MaxPool2d MaxUnpool2d: the recorded window positions
-///   Inputs     Function: every input, in order
-///   Axis       SumAxis Slice Pad: the axis; Conv2d*: stride | dilation ≪ 16; pooling: the kernel size
-///   Offset     Slice Pad: the window's start along Axis; Conv2d*: padding | groups ≪ 16; pooling: the stride
-///   Alpha      Scale: the factor
+///   Inputs     Function Concat: every input, in order
+///   Axis       SumAxis Slice Pad Concat Gather ScatterAdd TakeAlong PutAlong: the axis; Conv2d*: stride | dilation ≪ 16; pooling: the kernel size
+///   Offset     Slice Pad: the window's start along Axis; TakeAlong: where its positions came from; Conv2d*: padding | groups ≪ 16; pooling: the stride
+///   Alpha      Scale: the factor; Pow: the exponent
+///   Ints       Permute: the axis order; Gather ScatterAdd: the indices; TakeAlong PutAlong: the positions
 ///   TransposeA/TransposeB   MatMul: use aᵀ / bᵀ (the rules of MatMul record these)
 ///   Function   Elementwise: its ElementwiseFunction; Function: its TensorFunction
 /// </code>
@@ -30,6 +31,7 @@ internal struct TensorNode<T>
     public T Alpha;
     public object? Function;
     public int[]? Inputs;      // this slot's input array, kept across resets (its length is the arity)
+    public int[]? Ints;        // this slot's integer attributes (at least as long as the op needs), kept across resets
     public Shape Shape;
     public T[] Value;          // Value[..Shape.Length] is the value; may be shared (leaf, reshape)
     public T[]? OwnedValue;    // this slot's own buffer, kept across resets
@@ -122,6 +124,19 @@ internal sealed partial class TensorTape<T> : ITensorTape where T : IFloatingPoi
         ref var inputs = ref Nodes[i].Inputs;
         if (inputs is null || inputs.Length != count) inputs = new int[count];
         return inputs;
+    }
+
+    /// <summary>
+    /// The integer attribute buffer (<see cref="TensorNode{T}.Ints"/>) of the node about to be recorded (slot
+    /// <see cref="Count"/>), at least <paramref name="count"/> long, reused across resets.
+    /// </summary>
+    public int[] NextInts(int count)
+    {
+        int i = Count;
+        if (i == Nodes.Length) Array.Resize(ref Nodes, i * 2);
+        ref var ints = ref Nodes[i].Ints;
+        if (ints is null || ints.Length < count) ints = new int[Math.Max(count, 1)];
+        return ints;
     }
 
     public bool AnyRequiresGrad(int a, int b = -1) =>
@@ -242,13 +257,13 @@ internal sealed partial class TensorTape<T> : ITensorTape where T : IFloatingPoi
 
     /// <summary>
     /// The nodes whose adjoints node <paramref name="i"/> feeds, in the order its rules number them
-    /// (a, then b; a Function's inputs): the condition of Where gets none. <paramref name="pair"/> holds A and B.
+    /// (a, then b; the inputs of a Function or Concat): the condition of Where gets none. <paramref name="pair"/> holds A and B.
     /// </summary>
     public ReadOnlySpan<int> GradInputs(int i, Span<int> pair)
     {
         ref var n = ref Nodes[i];
         if (n.Op is TensorOp.Constant or TensorOp.Leaf) return [];
-        if (n.Op == TensorOp.Function) return n.Inputs;
+        if (n.Op is TensorOp.Function or TensorOp.Concat) return n.Inputs;
         pair[0] = n.A;
         pair[1] = n.B;
         return pair[..(n.B >= 0 ? 2 : n.A >= 0 ? 1 : 0)];
@@ -259,7 +274,7 @@ internal sealed partial class TensorTape<T> : ITensorTape where T : IFloatingPoi
     {
         ref var n = ref Nodes[i];
         if (n.Op is TensorOp.Constant or TensorOp.Leaf) return [];
-        if (n.Op == TensorOp.Function) return (int[])n.Inputs!.Clone();
+        if (n.Op is TensorOp.Function or TensorOp.Concat) return (int[])n.Inputs!.Clone();
         return new[] { n.A, n.B, n.C }.Where(k => k >= 0).ToArray();
     }
 

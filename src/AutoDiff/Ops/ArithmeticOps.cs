@@ -68,7 +68,10 @@ internal readonly struct DivOp<T> : IBinaryOp<T> where T : IFloatingPointIeee754
     public static Partial PartialB => new(Times: Factor.Out, Over: Factor.B, Negate: true);
 }
 
-/// <summary>y = max(a, b): ∂y/∂a = [a ≥ b], ∂y/∂b = [a &lt; b] (ties go to a, so max(x, x) passes the gradient once).</summary>
+/// <summary>
+/// y = max(a, b): ∂y/∂a = [a ≥ b], ∂y/∂b = [a &lt; b] (ties go to a, so max(x, x) passes the gradient once;
+/// PyTorch's <c>maximum</c> splits it ½, ½).
+/// </summary>
 internal readonly struct MaxOp<T> : IBinaryOp<T> where T : IFloatingPointIeee754<T>
 {
     public static TensorOp Op => TensorOp.Max;
@@ -76,6 +79,16 @@ internal readonly struct MaxOp<T> : IBinaryOp<T> where T : IFloatingPointIeee754
     public static void Forward(Shape sa, ReadOnlySpan<T> a, Shape sb, ReadOnlySpan<T> b, Shape so, Span<T> y) => Broadcast.Binary<T, MaxKernel<T>>(sa, a, sb, b, so, y);
     public static Partial PartialA => new(Times: Factor.AGeB);
     public static Partial PartialB => new(Times: Factor.ALtB);
+}
+
+/// <summary>y = min(a, b): ∂y/∂a = [a ≤ b], ∂y/∂b = [a &gt; b] (ties go to a, as for max).</summary>
+internal readonly struct MinOp<T> : IBinaryOp<T> where T : IFloatingPointIeee754<T>
+{
+    public static TensorOp Op => TensorOp.Min;
+    public static string Name => "Min";
+    public static void Forward(Shape sa, ReadOnlySpan<T> a, Shape sb, ReadOnlySpan<T> b, Shape so, Span<T> y) => Broadcast.Binary<T, MinKernel<T>>(sa, a, sb, b, so, y);
+    public static Partial PartialA => new(Times: Factor.ALeB);
+    public static Partial PartialB => new(Times: Factor.AGtB);
 }
 
 /// <summary>y = −a: ∂y/∂a = −1.</summary>
@@ -153,7 +166,7 @@ internal sealed class UnaryRule<T, TOp> : TensorRule<T> where T : IFloatingPoint
         => PartialRules.Jvp(t, self, TOp.Partial, tangents[0]);
 }
 
-/// <summary>The forwards of the arithmetic primitives: Add, Sub, Mul, Div, Max with broadcasting; Neg, Scale, Exp, Log.</summary>
+/// <summary>The forwards of the arithmetic primitives: Add, Sub, Mul, Div, Max, Min with broadcasting; Neg, Scale, Exp, Log.</summary>
 internal static class ArithmeticOps
 {
     public static Var<T> Binary<T, TOp>(Var<T> a, Var<T> b) where T : IFloatingPointIeee754<T> where TOp : struct, IBinaryOp<T>

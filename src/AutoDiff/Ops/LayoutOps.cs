@@ -4,8 +4,8 @@ using System.Numerics.Tensors;
 namespace AutoDiff;
 
 /// <summary>
-/// Reshape (a view), Transpose of the last two axes, Slice along an axis and its adjoint Pad. Forwards
-/// here, each primitive's row below: all four are linear, so each VJP is another of them.
+/// Reshape (a view), Transpose of the last two axes, Permute of any axes, Slice along an axis and its
+/// adjoint Pad. Forwards here, each primitive's row below: all are linear, so each VJP is another of them.
 /// </summary>
 internal static class LayoutOps
 {
@@ -49,6 +49,70 @@ internal static class LayoutOps
         int i = t.Push(TensorOp.Transpose, so, a.Index, requiresGrad: t.RequiresGrad(a.Index));
         Transpose2D(t.ValueOf(a.Index), t.Nodes[i].Value.AsSpan(0, so.Length), s[-2], s[-1], accumulate: false);
         return t.Handle(i);
+    }
+
+    public static Var<T> Permute<T>(Var<T> a, ReadOnlySpan<int> axes) where T : IFloatingPointIeee754<T>
+    {
+        var t = a.Section;
+        var s = t.ShapeOf(a.Index);
+        if (axes.Length != s.Rank)
+            throw new ArgumentException($"Permute of shape {s} needs {s.Rank} axes, one for each; got {Shape.Format(axes)}.", nameof(axes));
+        var perm = t.NextInts(s.Rank).AsSpan(0, s.Rank);
+        Span<bool> seen = stackalloc bool[s.Rank];
+        seen.Clear();
+        bool identity = true;
+        for (int k = 0; k < perm.Length; k++)
+        {
+            int r = axes[k] < 0 ? axes[k] + s.Rank : axes[k];
+            if ((uint)r >= (uint)s.Rank)
+                throw new ArgumentOutOfRangeException(nameof(axes), $"Permute of shape {s}: axis {axes[k]} at position {k} of {Shape.Format(axes)} is out of range for rank {s.Rank}.");
+            if (seen[r]) throw new ArgumentException($"Permute of shape {s}: axis {axes[k]} appears twice in {Shape.Format(axes)}; each axis must appear once.", nameof(axes));
+            seen[r] = true;
+            perm[k] = r;
+            identity &= r == k;
+        }
+        if (identity) return a;
+        Span<int> dims = stackalloc int[s.Rank];
+        for (int k = 0; k < dims.Length; k++) dims[k] = s.Dims[perm[k]];
+        var so = t.NextShape(dims);
+        int i = t.Push(TensorOp.Permute, so, a.Index, requiresGrad: t.RequiresGrad(a.Index));
+        Permuted(s, perm, t.ValueOf(a.Index), t.Nodes[i].Value.AsSpan(0, so.Length), back: false);
+        return t.Handle(i);
+    }
+
+    /// <summary>
+    /// Walks y = a with its axes permuted (y's axis k is a's axis <paramref name="perm"/>[k]; a has shape
+    /// <paramref name="s"/>) in y's row-major order: forward, <c>y[…] = a[…]</c>; <paramref name="back"/>,
+    /// <c>a[…] += y[…]</c> (the adjoint).
+    /// </summary>
+    internal static void Permuted<T>(Shape s, ReadOnlySpan<int> perm, ReadOnlySpan<T> x, Span<T> y, bool back) where T : IFloatingPointIeee754<T>
+    {
+        int rank = s.Rank;
+        if (s.Length == 0) return;
+        Span<int> stride = stackalloc int[rank], dims = stackalloc int[rank], index = stackalloc int[rank];
+        Span<int> strideOfA = stackalloc int[rank];
+        for (int k = rank - 1, st = 1; k >= 0; k--) { strideOfA[k] = st; st *= s.Dims[k]; }
+        for (int k = 0; k < rank; k++) { dims[k] = s.Dims[perm[k]]; stride[k] = strideOfA[perm[k]]; }
+        index.Clear();
+        int len = dims[^1], step = stride[^1], offset = 0;
+        // back: x is ȳ (y's layout) and y is ā (a's layout), so the roles of the two offsets swap
+        for (int row = 0; row < s.Length; row += len)
+        {
+            if (back)
+            {
+                if (step == 1) { var d = y.Slice(offset, len); TensorPrimitives.Add(d, x.Slice(row, len), d); }
+                else for (int j = 0; j < len; j++) y[offset + j * step] += x[row + j];
+            }
+            else if (step == 1) x.Slice(offset, len).CopyTo(y.Slice(row, len));
+            else for (int j = 0; j < len; j++) y[row + j] = x[offset + j * step];
+            for (int k = rank - 2; k >= 0; k--)
+            {
+                offset += stride[k];
+                if (++index[k] < dims[k]) break;
+                offset -= stride[k] * dims[k];
+                index[k] = 0;
+            }
+        }
     }
 
     public static Var<T> Slice<T>(Var<T> a, int axis, int start, int length) where T : IFloatingPointIeee754<T>
@@ -142,6 +206,28 @@ internal sealed class TransposeRule<T> : TensorRule<T> where T : IFloatingPointI
     public override void Vjp(TensorTape<T> t, int self, Var<T> gy, ReadOnlySpan<bool> needed, Span<Var<T>> grads) => grads[0] = gy.Transpose();
 
     public override Var<T> Jvp(TensorTape<T> t, int self, ReadOnlySpan<Var<T>> tangents) => tangents[0].Transpose();
+}
+
+/// <summary>y = a with its axes permuted by p (y's axis k is a's axis p[k]): ā += ȳ permuted by p⁻¹; ẏ = ȧ permuted by p.</summary>
+internal sealed class PermuteRule<T> : TensorRule<T> where T : IFloatingPointIeee754<T>
+{
+    public override void Backward(TensorTape<T> t, ref TensorNode<T> n, int self, ReadOnlySpan<T> g)
+    {
+        var sa = t.ShapeOf(n.A);
+        LayoutOps.Permuted(sa, n.Ints.AsSpan(0, sa.Rank), g, t.AdjointToAdd(n.A), back: true);
+    }
+
+    public override void Vjp(TensorTape<T> t, int self, Var<T> gy, ReadOnlySpan<bool> needed, Span<Var<T>> grads)
+    {
+        int rank = t.ShapeOf(self).Rank;
+        var perm = t.Nodes[self].Ints.AsSpan(0, rank);
+        Span<int> inverse = stackalloc int[rank];
+        for (int k = 0; k < rank; k++) inverse[perm[k]] = k;
+        grads[0] = LayoutOps.Permute(gy, inverse);
+    }
+
+    public override Var<T> Jvp(TensorTape<T> t, int self, ReadOnlySpan<Var<T>> tangents)
+        => LayoutOps.Permute(tangents[0], t.Nodes[self].Ints.AsSpan(0, t.ShapeOf(self).Rank));
 }
 
 /// <summary>y = a[…, start : start+len, …]: ā += ȳ padded back with zeros; ẏ = the same window of ȧ.</summary>

@@ -21,6 +21,10 @@ internal enum Factor : byte
     AGeB,
     /// <summary>The constant mask [a &lt; b].</summary>
     ALtB,
+    /// <summary>The constant mask [a ≤ b] (min's gradient goes to a on ties).</summary>
+    ALeB,
+    /// <summary>The constant mask [a &gt; b].</summary>
+    AGtB,
 }
 
 /// <summary>
@@ -89,6 +93,12 @@ internal static class PartialRules
                 TensorPrimitives.Multiply(tmp, g, tmp);
                 c2 = tmp;
                 break;
+            case Factor.ALeB or Factor.AGtB:
+                Broadcast.Binary<T, GreaterOrEqualMaskKernel<T>>(t.ShapeOf(n.B), t.ValueOf(n.B), t.ShapeOf(n.A), t.ValueOf(n.A), so, tmp);
+                if (p.Times == Factor.AGtB) TensorPrimitives.Subtract(T.One, tmp, tmp);
+                TensorPrimitives.Multiply(tmp, g, tmp);
+                c2 = tmp;
+                break;
             default:
             {
                 int f = Operand(ref n, self, p.Times);
@@ -154,6 +164,8 @@ internal static class PartialRules
             Factor.Out => t.VarOf(self),
             Factor.AGeB => SelectionOps.Mask<T, GreaterOrEqualMaskKernel<T>>(a, t.VarOf(t.Nodes[self].B)),
             Factor.ALtB => SelectionOps.Mask<T, GreaterMaskKernel<T>>(t.VarOf(t.Nodes[self].B), a),
+            Factor.ALeB => SelectionOps.Mask<T, GreaterOrEqualMaskKernel<T>>(t.VarOf(t.Nodes[self].B), a),
+            Factor.AGtB => SelectionOps.Mask<T, GreaterMaskKernel<T>>(a, t.VarOf(t.Nodes[self].B)),
             _ => throw new ArgumentOutOfRangeException(nameof(f), f, "not a tensor factor"),
         };
     }

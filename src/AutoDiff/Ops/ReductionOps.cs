@@ -56,6 +56,39 @@ internal static class ReductionOps
         return t.Handle(i);
     }
 
+    /// <summary>
+    /// Σ over several <paramref name="axes"/> at once: a SumTo onto a's shape with those axes set to 1, then
+    /// (unless <paramref name="keepDims"/>) a reshape that drops them. <paramref name="count"/> is how many
+    /// elements each output sums.
+    /// </summary>
+    public static Var<T> SumAxes<T>(Var<T> a, ReadOnlySpan<int> axes, bool keepDims, string op, out int count) where T : IFloatingPointIeee754<T>
+    {
+        var t = a.Section;
+        var s = t.ShapeOf(a.Index);
+        if (axes.IsEmpty)
+            throw new ArgumentException($"{op} over an empty list of axes: NumPy would reduce nothing and PyTorch everything; write {op}() for all elements or name the axes.", nameof(axes));
+        Span<int> kept = stackalloc int[s.Rank];
+        s.Dims.CopyTo(kept);
+        Span<bool> reduced = stackalloc bool[s.Rank];
+        reduced.Clear();
+        count = 1;
+        for (int k = 0; k < axes.Length; k++)
+        {
+            int r = axes[k] < 0 ? axes[k] + s.Rank : axes[k];
+            if ((uint)r >= (uint)s.Rank)
+                throw new ArgumentOutOfRangeException(nameof(axes), $"{op} over axes {Shape.Format(axes)} of shape {s}: axis {axes[k]} at position {k} is out of range for rank {s.Rank}.");
+            if (reduced[r]) throw new ArgumentException($"{op} over axes {Shape.Format(axes)} of shape {s}: axis {axes[k]} appears twice.", nameof(axes));
+            reduced[r] = true;
+            count *= s.Dims[r];
+            kept[r] = 1;
+        }
+        var sum = SumTo(a, kept.SequenceEqual(s.Dims) ? s : t.NextShape(kept));
+        if (keepDims) return sum;
+        Span<int> dims = stackalloc int[s.Rank - axes.Length];
+        for (int k = 0, j = 0; k < s.Rank; k++) if (!reduced[k]) dims[j++] = s.Dims[k];
+        return sum.Reshape(dims);
+    }
+
     /// <summary><paramref name="a"/> summed over the axes along which <paramref name="shape"/> broadcasts to a's shape (a itself when the shapes are equal).</summary>
     public static Var<T> SumTo<T>(Var<T> a, Shape shape) where T : IFloatingPointIeee754<T>
     {

@@ -12,7 +12,7 @@ namespace AutoDiff;
 /// <see cref="Jvp"/> is its transpose, the tangent rule of forward mode. <see cref="Backward"/> is the
 /// same product fused into kernels for the fast first-order sweep; a property test
 /// (<c>FusedKernelTests</c>) proves it equals <see cref="Vjp"/> on random inputs.
-/// Inputs are numbered as <see cref="TensorTape{T}.GradInputs"/> gives them: a, then b (a Function's in order).
+/// Inputs are numbered as <see cref="TensorTape{T}.GradInputs"/> gives them: a, then b (a Function's or a Concat's in order).
 /// </remarks>
 internal abstract class TensorRule<T> where T : IFloatingPointIeee754<T>
 {
@@ -51,10 +51,12 @@ internal static class TensorRules<T> where T : IFloatingPointIeee754<T>
         Row(TensorOp.Mul, new BinaryRule<T, MulOp<T>>());
         Row(TensorOp.Div, new BinaryRule<T, DivOp<T>>());
         Row(TensorOp.Max, new BinaryRule<T, MaxOp<T>>());
+        Row(TensorOp.Min, new BinaryRule<T, MinOp<T>>());
         Row(TensorOp.Neg, new UnaryRule<T, NegOp<T>>());
         Row(TensorOp.Scale, new UnaryRule<T, ScaleOp<T>>());
         Row(TensorOp.Exp, new UnaryRule<T, ExpOp<T>>());            // Ops/ExponentialOps.cs
         Row(TensorOp.Log, new UnaryRule<T, LogOp<T>>());
+        Row(TensorOp.Pow, new PowRule<T>());
         Row(TensorOp.Elementwise, new ApplyRule<T>());              // Ops/ElementwiseOps.cs
         Row(TensorOp.Where, new WhereRule<T>());                    // Ops/SelectionOps.cs
         Row(TensorOp.Sum, new SumRule<T>());                        // Ops/ReductionOps.cs
@@ -65,6 +67,12 @@ internal static class TensorRules<T> where T : IFloatingPointIeee754<T>
         Row(TensorOp.Transpose, new TransposeRule<T>());
         Row(TensorOp.Slice, new SliceRule<T>());
         Row(TensorOp.Pad, new PadRule<T>());
+        Row(TensorOp.Permute, new PermuteRule<T>());
+        Row(TensorOp.Concat, new ConcatRule<T>());                  // Ops/ConcatOps.cs
+        Row(TensorOp.Gather, new GatherRule<T>());                  // Ops/IndexingOps.cs
+        Row(TensorOp.ScatterAdd, new ScatterAddRule<T>());
+        Row(TensorOp.TakeAlong, new TakeAlongRule<T>());
+        Row(TensorOp.PutAlong, new PutAlongRule<T>());
         Row(TensorOp.MatMul, new MatMulRule<T>());                  // Ops/MatMulOps.cs
         Row(TensorOp.Function, new FunctionRule<T>());              // Ops/FunctionOps.cs
         Row(TensorOp.Opaque, new OpaqueRule<T>());

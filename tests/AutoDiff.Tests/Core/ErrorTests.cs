@@ -27,11 +27,13 @@ public class ErrorTests
     }
 
     [Fact]
-    public void Matmul_of_a_vector_says_to_reshape()
+    public void Matmul_of_a_rank_0_value_names_both_shapes()
     {
         var t = new Tape();
-        var e = Assert.Throws<ShapeMismatchException>(() => t.Track(T(3)).MatMul(t.Track(T(3, 1))));
-        Assert.Contains("reshape", e.Message);
+        var e = Assert.Throws<ShapeMismatchException>(() => t.Track(T(3)).MatMul(t.Track(T())));
+        Assert.Contains("[3]", e.Message);
+        Assert.Contains("[]", e.Message);
+        Assert.Contains("rank-0", e.Message);
     }
 
     [Fact]

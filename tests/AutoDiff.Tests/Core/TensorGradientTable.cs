@@ -82,6 +82,7 @@ public class TensorGradientTable
         new("two-layer network: tanh(xW₁ + b₁)·W₂", Of(Domain.Real(-1.5, 1.5), (m, k, n) => [new(m, k), new(k, n), new(n), new(n, 2)]),
             (t, x) => (x[0].MatMul(x[1]) + x[2]).Tanh().MatMul(x[3])),
         new("transposed products: (aᵀa)·bᵀ", Of(R, (m, k, n) => [new(m, k), new(n, k)]), (t, x) => x[0].Transpose().MatMul(x[0]).MatMul(x[1].Transpose())),
+        .. TensorOpsTable.Rows,
     ];
 
     public static TheoryData<string> Names() => new(Rows.Select(r => r.Name));

@@ -196,6 +196,11 @@ public static class OnnxBadInputCatalogue
         yield return B<NotSupportedException>(E, "a forward pass whose graph depends on the values", () => OnnxModel.Export<double>(
             (t, x) => x.Value[0] > 1 ? x.Exp() : x.Log(), new Shape(3, 2), Path.Combine(dir, "branch.onnx")),
             "records a different graph for different inputs");
+        yield return B<NotSupportedException>(E, "the gradient of a max over an axis", () => OnnxModel.Export<double>(
+            (t, x) => { var w = t.Track(Tensor.Full(1.0, 4)); return t.Differentiate((x * w).Max(1).Square().Sum(), w)[0]; }, new Shape(6, 4), Path.Combine(dir, "maxgrad.onnx")),
+            "PutAlong", "gradient of a Max or Min");
+        yield return B<NotSupportedException>(E, "an index select at indices computed from the input", () => OnnxModel.Export<double>(
+            (t, x) => x.IndexSelect(0, [x.ArgMax()]), new Shape(50), Path.Combine(dir, "argmax.onnx")), "Gather", "indices that change with the input");
         yield return B<ArgumentNullException>(E, "a null forward pass", () => OnnxModel.Export((Func<Tape, Var<double>, Var<double>>)null!, new Shape(1, 2), Path.Combine(dir, "null.onnx")), "forward");
         yield return B<ArgumentNullException>(E, "a null Sequential", () => OnnxModel.Export((Sequential<double>)null!, new Shape(1, 2), Path.Combine(dir, "null.onnx")), "model");
         yield return B<ArgumentException>(E, "a default input shape", () => OnnxModel.Export<double>((t, x) => x, default, Path.Combine(dir, "noshape.onnx")), "default(Shape)");
