@@ -11,6 +11,11 @@ if (args.Contains("--side-by-side"))
 }
 if (args.Contains("--check-hvp"))
     return HvpCheck.Run(Console.Out) ? 0 : 1;
+if (args.Length > 0 && args[0] == "--interleaved-hvp")
+{
+    HvpInterleaved.Run(Console.Out, args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 20);
+    return 0;
+}
 
 // Always in-process (InProcessEmitToolchain): BenchmarkDotNet's default toolchain builds a child
 // project whose own copy of libLibTorchSharp.so misses this project's ELF patch (README.md).

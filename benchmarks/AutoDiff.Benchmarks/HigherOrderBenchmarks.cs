@@ -1,3 +1,4 @@
+using System.Numerics;
 using AutoDiff;
 using AutoDiff.Kernels;
 using AutoDiff.Nn;
@@ -9,49 +10,53 @@ namespace AutoDiff.Benchmarks;
 /// Higher-order derivatives against first order on the same function, same harness (<see cref="Derivatives"/>):
 /// Hvp (forward-over-reverse) against one gradient, Jvp (forward mode) against recording the forward
 /// pass. Targets: Hvp ≤ 5× Gradient, Jvp ≤ 3× Forward. The side-by-side comparison with TorchSharp's
-/// double backward is in AutoDiff.Benchmarks.Torch (HvpBenchmarks).
+/// double backward is in AutoDiff.Benchmarks.Torch (HvpBenchmarks). Rosenbrock in float32 and float64, 1 thread.
 /// </summary>
-[MemoryDiagnoser]
-public class HvpRosenbrockBenchmarks
+[MedianColumn, MemoryDiagnoser]
+[GenericTypeArguments(typeof(float)), GenericTypeArguments(typeof(double))]
+public class HvpRosenbrockBenchmarks<T> where T : IFloatingPointIeee754<T>
 {
     private const int N = 100_000;
     private readonly Tape tape = new();
-    private readonly Tensor<double> x = Tensor.From(Enumerable.Range(0, N).Select(i => 0.5 + 1e-6 * i).ToArray());
-    private readonly Tensor<double> v = Tensor.From(Enumerable.Range(0, N).Select(i => Math.Sin(i)).ToArray());
+    private readonly Tensor<T> x = Tensor.From(Enumerable.Range(0, N).Select(i => T.CreateChecked(0.5 + 1e-6 * i)).ToArray());
+    private readonly Tensor<T> v = Tensor.From(Enumerable.Range(0, N).Select(i => T.CreateChecked(Math.Sin(i))).ToArray());
+
+    [GlobalSetup]
+    public void Setup() => Parallelism.MaxThreads = 1;
 
     /// <summary>Rosenbrock <c>Σᵢ 100(xᵢ₊₁ − xᵢ²)² + (1 − xᵢ)²</c> in tensor operations.</summary>
-    public static Var<double> Rosenbrock(Tape t, Var<double> x)
+    public static Var<T> Rosenbrock(Tape t, Var<T> x)
     {
         int n = x.Shape[0];
         var head = x.Slice(0, 0, n - 1);
         var tail = x.Slice(0, 1, n - 1);
         var a = tail - head * head;
-        var b = 1.0 - head;
-        return (a * a * 100.0 + b * b).Sum();
+        var b = T.One - head;
+        return (a * a * T.CreateChecked(100) + b * b).Sum();
     }
 
     [Benchmark]
-    public double Forward()
+    public T Forward()
     {
         tape.Reset();
         return Rosenbrock(tape, tape.Track(x)).Item;
     }
 
     [Benchmark]
-    public double Gradient() => Derivatives.Gradient(Rosenbrock, x).Data[0];
+    public T Gradient() => Derivatives.Gradient(Rosenbrock, x).Data[0];
 
     [Benchmark]
-    public double Hvp() => Derivatives.Hvp(Rosenbrock, x, v).Data[0];
+    public T Hvp() => Derivatives.Hvp(Rosenbrock, x, v).Data[0];
 
     [Benchmark]
-    public double Jvp() => Derivatives.Jvp(Rosenbrock, x, v).Tangent.Item;
+    public T Jvp() => Derivatives.Jvp(Rosenbrock, x, v).Tangent.Item;
 }
 
 /// <summary>
 /// The 784→128→10 MLP (sigmoid hidden layer, cross-entropy on logits, batch 32, float32, 1 thread) as a
 /// function of its four parameter tensors: forward, gradient, Hvp and Jvp.
 /// </summary>
-[MemoryDiagnoser]
+[MedianColumn, MemoryDiagnoser]
 public class HvpMlpBenchmarks
 {
     private const int In = 784, Hidden = 128, Out = 10, Batch = 32;

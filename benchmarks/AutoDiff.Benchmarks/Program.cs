@@ -19,4 +19,10 @@ if (args.Length > 0 && args[0] == "--profile-tape")
     TapeProfile.Run(Console.Out);
     return;
 }
+// --profile-higher: Hvp/Gradient and Jvp/Forward as same-run ratios, interleaved (HigherOrderProfile.cs).
+if (args.Length > 0 && args[0] == "--profile-higher")
+{
+    HigherOrderProfile.Run(Console.Out);
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

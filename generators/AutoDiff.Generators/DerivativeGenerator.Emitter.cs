@@ -325,8 +325,10 @@ public sealed partial class DerivativeGenerator
             Open($"private readonly struct {type}{TypeArgs} : {iface}<{Element}>{Constraint}");
             Fields(type);
             if (m.Extras.Length > 0) Line();
+            Line(Inline);
             Line($"public {Element} Forward({Element} x) => {Member(order)}(x{string.Concat(m.Extras.Select(e => ", " + FieldRef(e.Name)))});");
             Line();
+            Line(Inline);
             Open($"public {Element} Derivative({Element} x, {Element} y)");
             Body(k, deriv, new Dialect(m.Kind, Element, 0, "x", name => ScalarParam(name, FieldRef(name))), kernelHints, taken);
             Close();
@@ -363,6 +365,10 @@ public sealed partial class DerivativeGenerator
             Close();
         }
 
+        // Kernel methods are inlined into the span drivers (ActivationKernels), which skip tier 0: a kernel left
+        // as a call would run its own tier-0 code for every vector until it is rejitted.
+        private const string Inline = "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]";
+
         /// <summary>A field of the function class or kernel, qualified where a span or vector parameter has its name.</summary>
         private static string FieldRef(string name) => name is "x" or "y" or "dx" or "dy" ? "this." + name : name;
 
@@ -370,6 +376,7 @@ public sealed partial class DerivativeGenerator
         {
             string v = $"Vector{width}<{T}>";
             string args = method == "Forward" ? $"{v} x" : $"{v} x, {v} y";
+            Line(Inline);
             Line($"public {v} {method}({args})");
             Line($"    => typeof({T}) == typeof(float) ? {method}Single({asSingle}).As<float, {T}>()");
             Line($"    : typeof({T}) == typeof(double) ? {method}Double({asDouble}).As<double, {T}>()");
@@ -386,6 +393,7 @@ public sealed partial class DerivativeGenerator
                 if (e.Type == element) return field;
                 return IsGeneric && e.IsElement ? $"{element}.CreateTruncating({field})" : $"({element}){field}";
             }
+            Line(Inline);
             Open(signature);
             Body(k, root, new Dialect(kind, element, width, "x", Param), names, taken);
             Close();

@@ -49,6 +49,7 @@ public interface IVectorActivationKernel<T> : IActivationKernel<T> where T : IFl
 public static class ActivationKernels
 {
     /// <summary>Writes <c>y[i] = f(x[i])</c> with the scalar kernel.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward<TKernel, T>(TKernel kernel, ReadOnlySpan<T> x, Span<T> y)
         where TKernel : struct, IActivationKernel<T> where T : IFloatingPointIeee754<T>
     {
@@ -57,6 +58,7 @@ public static class ActivationKernels
     }
 
     /// <summary>Accumulates <c>dx[i] += dy[i]·f'(x[i])</c> with the scalar kernel.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Backward<TKernel, T>(TKernel kernel, ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx)
         where TKernel : struct, IActivationKernel<T> where T : IFloatingPointIeee754<T>
     {
@@ -65,6 +67,7 @@ public static class ActivationKernels
     }
 
     /// <summary>Writes <c>y[i] = f(x[i])</c>, a vector at a time where the element type has SIMD support.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ForwardVectorized<TKernel, T>(TKernel kernel, ReadOnlySpan<T> x, Span<T> y)
         where TKernel : struct, IVectorActivationKernel<T> where T : IFloatingPointIeee754<T>
     {
@@ -85,6 +88,7 @@ public static class ActivationKernels
     }
 
     /// <summary>Accumulates <c>dx[i] += dy[i]·f'(x[i])</c>, a vector at a time where the element type has SIMD support.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void BackwardVectorized<TKernel, T>(TKernel kernel, ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx)
         where TKernel : struct, IVectorActivationKernel<T> where T : IFloatingPointIeee754<T>
     {

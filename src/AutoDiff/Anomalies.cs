@@ -85,7 +85,7 @@ internal static class Anomalies
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static void OnRecorded(ScalarTape t, int i, double value)
     {
-        Capture(ref t.Traces, i, t.Value.Length);
+        Capture(ref t.Traces, i, t.Nodes.Length);
         if (!double.IsFinite(value)) Throw(t, i, $"value {value}");
     }
 
@@ -100,7 +100,7 @@ internal static class Anomalies
     {
         var trace = t.Traces is not null && i < t.Traces.Length ? t.Traces[i] : null;
         Span<int> pair = stackalloc int[2];
-        string inputs = string.Join(", ", t.InputsOf(i, pair).ToArray().Select(k => $"#{k} = {t.Value[k]}"));
+        string inputs = string.Join(", ", t.InputsOf(i, pair).ToArray().Select(k => $"#{k} = {t.Nodes[k].Value}"));
         string name = ScalarRules.Name(t, i);
         throw new AnomalyException($"Scalar op {name} at tape position {i} (scalar inputs {(inputs.Length == 0 ? "none" : inputs)}) " +
             $"produced a non-finite {what}; {Site(trace)}.", name, i, trace);

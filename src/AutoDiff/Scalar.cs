@@ -77,73 +77,73 @@ public readonly struct Scalar
         throw new InvalidOperationException($"A Scalar was recorded before Reset() (generation {stale.Generation}; the tape is at generation {stale.Store!.Generation}).");
     }
 
-    private double V => value;
+    internal double V => value;
 
     /// <summary><c>a + b</c>; ∂/∂a = 1, ∂/∂b = 1.</summary>
-    public static Scalar operator +(Scalar a, Scalar b) => Same(a, b).Push(ScalarOp.Add, a.V + b.V, a.Index, b.Index);
+    public static Scalar operator +(Scalar a, Scalar b) => Same(a, b).Push(ScalarOp.Add, a.V + b.V, a, b);
 
     /// <summary><c>a − b</c>; ∂/∂a = 1, ∂/∂b = −1.</summary>
-    public static Scalar operator -(Scalar a, Scalar b) => Same(a, b).Push(ScalarOp.Sub, a.V - b.V, a.Index, b.Index);
+    public static Scalar operator -(Scalar a, Scalar b) => Same(a, b).Push(ScalarOp.Sub, a.V - b.V, a, b);
 
     /// <summary><c>a·b</c>; ∂/∂a = b, ∂/∂b = a.</summary>
-    public static Scalar operator *(Scalar a, Scalar b) => Same(a, b).Push(ScalarOp.Mul, a.V * b.V, a.Index, b.Index);
+    public static Scalar operator *(Scalar a, Scalar b) => Same(a, b).Push(ScalarOp.Mul, a.V * b.V, a, b);
 
     /// <summary><c>a / b</c>; ∂/∂a = 1/b, ∂/∂b = −a/b².</summary>
-    public static Scalar operator /(Scalar a, Scalar b) => Same(a, b).Push(ScalarOp.Div, a.V / b.V, a.Index, b.Index);
+    public static Scalar operator /(Scalar a, Scalar b) => Same(a, b).Push(ScalarOp.Div, a.V / b.V, a, b);
 
     /// <summary><c>−a</c>.</summary>
-    public static Scalar operator -(Scalar a) => One(a).Push(ScalarOp.Neg, -a.V, a.Index, -1);
+    public static Scalar operator -(Scalar a) => One(a).Push(ScalarOp.Neg, -a.V, a);
 
     /// <summary><c>a + c</c>.</summary>
-    public static Scalar operator +(Scalar a, double c) => One(a).Push(ScalarOp.AddConst, a.V + c, a.Index, -1);
+    public static Scalar operator +(Scalar a, double c) => One(a).Push(ScalarOp.AddConst, a.V + c, a);
 
     /// <summary><c>c + a</c>.</summary>
-    public static Scalar operator +(double c, Scalar a) => One(a).Push(ScalarOp.AddConst, c + a.V, a.Index, -1);
+    public static Scalar operator +(double c, Scalar a) => One(a).Push(ScalarOp.AddConst, c + a.V, a);
 
     /// <summary><c>a − c</c>.</summary>
-    public static Scalar operator -(Scalar a, double c) => One(a).Push(ScalarOp.AddConst, a.V - c, a.Index, -1);
+    public static Scalar operator -(Scalar a, double c) => One(a).Push(ScalarOp.AddConst, a.V - c, a);
 
     /// <summary><c>c − a</c>; ∂/∂a = −1.</summary>
-    public static Scalar operator -(double c, Scalar a) => One(a).Push(ScalarOp.SubFromConst, c - a.V, a.Index, -1);
+    public static Scalar operator -(double c, Scalar a) => One(a).Push(ScalarOp.SubFromConst, c - a.V, a);
 
     /// <summary><c>a·c</c>; ∂/∂a = c.</summary>
-    public static Scalar operator *(Scalar a, double c) => One(a).PushWithConst(ScalarOp.MulConst, a.V * c, a.Index, c);
+    public static Scalar operator *(Scalar a, double c) => One(a).PushWithConst(ScalarOp.MulConst, a.V * c, a, c);
 
     /// <summary><c>c·a</c>; ∂/∂a = c.</summary>
-    public static Scalar operator *(double c, Scalar a) => One(a).PushWithConst(ScalarOp.MulConst, c * a.V, a.Index, c);
+    public static Scalar operator *(double c, Scalar a) => One(a).PushWithConst(ScalarOp.MulConst, c * a.V, a, c);
 
     /// <summary><c>a / c</c>; ∂/∂a = 1/c.</summary>
-    public static Scalar operator /(Scalar a, double c) => One(a).PushWithConst(ScalarOp.DivConst, a.V / c, a.Index, c);
+    public static Scalar operator /(Scalar a, double c) => One(a).PushWithConst(ScalarOp.DivConst, a.V / c, a, c);
 
     /// <summary><c>c / a</c>; ∂/∂a = −c/a².</summary>
-    public static Scalar operator /(double c, Scalar a) => One(a).Push(ScalarOp.DivIntoConst, c / a.V, a.Index, -1);
+    public static Scalar operator /(double c, Scalar a) => One(a).Push(ScalarOp.DivIntoConst, c / a.V, a);
 
     /// <summary><c>xᶜ</c> for a constant exponent; ∂/∂x = c·xᶜ⁻¹.</summary>
-    public static Scalar Pow(Scalar x, double c) => One(x).PushWithConst(ScalarOp.PowConst, Math.Pow(x.V, c), x.Index, c);
+    public static Scalar Pow(Scalar x, double c) => One(x).PushWithConst(ScalarOp.PowConst, Math.Pow(x.V, c), x, c);
 
     /// <summary><c>eˣ</c>; derivative eˣ (the output, reused).</summary>
-    public static Scalar Exp(Scalar x) => One(x).Push(ScalarOp.Exp, Math.Exp(x.V), x.Index, -1);
+    public static Scalar Exp(Scalar x) => One(x).Push(ScalarOp.Exp, Math.Exp(x.V), x);
 
     /// <summary>Natural logarithm; derivative 1/x.</summary>
-    public static Scalar Log(Scalar x) => One(x).Push(ScalarOp.Log, Math.Log(x.V), x.Index, -1);
+    public static Scalar Log(Scalar x) => One(x).Push(ScalarOp.Log, Math.Log(x.V), x);
 
     /// <summary><c>√x</c>; derivative 1/(2√x).</summary>
-    public static Scalar Sqrt(Scalar x) => One(x).Push(ScalarOp.Sqrt, Math.Sqrt(x.V), x.Index, -1);
+    public static Scalar Sqrt(Scalar x) => One(x).Push(ScalarOp.Sqrt, Math.Sqrt(x.V), x);
 
     /// <summary><c>|x|</c>; derivative sign(x) (0 at 0).</summary>
-    public static Scalar Abs(Scalar x) => One(x).Push(ScalarOp.Abs, Math.Abs(x.V), x.Index, -1);
+    public static Scalar Abs(Scalar x) => One(x).Push(ScalarOp.Abs, Math.Abs(x.V), x);
 
     /// <summary>
     /// <c>max(a, b)</c>; the gradient goes to the larger input, all of it to <paramref name="a"/> on a tie (kept on
     /// purpose, as for the tensor <see cref="Var.Max{T}(Var{T}, Var{T})"/>; PyTorch's <c>maximum</c> gives each half).
     /// </summary>
-    public static Scalar Max(Scalar a, Scalar b) => Same(a, b).Push(ScalarOp.Max, Math.Max(a.V, b.V), a.Index, b.Index);
+    public static Scalar Max(Scalar a, Scalar b) => Same(a, b).Push(ScalarOp.Max, Math.Max(a.V, b.V), a, b);
 
     /// <summary>
     /// <c>min(a, b)</c>; the gradient goes to the smaller input, all of it to <paramref name="a"/> on a tie (as
     /// <see cref="Max(Scalar, Scalar)"/>; PyTorch's <c>minimum</c> gives each half).
     /// </summary>
-    public static Scalar Min(Scalar a, Scalar b) => Same(a, b).Push(ScalarOp.Min, Math.Min(a.V, b.V), a.Index, b.Index);
+    public static Scalar Min(Scalar a, Scalar b) => Same(a, b).Push(ScalarOp.Min, Math.Min(a.V, b.V), a, b);
 
     /// <summary>
     /// <c>max(x, 0)</c>: the generated activation <see cref="Activations.Relu(Scalar)"/>, which is the one ReLU

@@ -26,7 +26,7 @@ internal sealed partial class ScalarTape
                 foreach (int input in InputsOf(i, pair))
                     if (marks[input]) { marks[i] = true; break; }
             }
-            if (marks[y]) adjoints[y] = Push(ScalarOp.Constant, 1.0, -1, -1);
+            if (marks[y]) adjoints[y] = PushInput(ScalarOp.Constant, 1.0);
             for (int i = y; i > lo; i--)
             {
                 var gy = adjoints[i];
@@ -43,7 +43,7 @@ internal sealed partial class ScalarTape
             }
             var result = new Scalar[wrt.Length];
             for (int k = 0; k < wrt.Length; k++)
-                result[k] = wrt[k] <= y && !adjoints[wrt[k]].IsDefault ? adjoints[wrt[k]] : Push(ScalarOp.Constant, 0.0, -1, -1);
+                result[k] = wrt[k] <= y && !adjoints[wrt[k]].IsDefault ? adjoints[wrt[k]] : PushInput(ScalarOp.Constant, 0.0);
             return result;
         }
         finally

@@ -4,20 +4,37 @@ using System.Runtime.InteropServices;
 namespace AutoDiff;
 
 /// <summary>
+/// One recorded scalar operation y = op(a, b): its value, its partials ∂y/∂a and ∂y/∂b at the recorded
+/// values (computed when it is recorded, by <see cref="ScalarRules.Numeric"/>), its inputs and its op, in one
+/// 40-byte record, so recording writes one place and the sweep reads one place per operation.
+/// </summary>
+internal struct ScalarNode
+{
+    /// <summary>y.</summary>
+    public double Value;
+    /// <summary>∂y/∂a at the recorded values.</summary>
+    public double PartialA;
+    /// <summary>∂y/∂b for a two-input op; the op's constant c for ×c, /c and xᶜ.</summary>
+    public double PartialB;
+    /// <summary>The inputs (−1: none). B of Unary and Opaque is the index of their side record in Consts, of Function the start of its record in FnArgs.</summary>
+    public int A, B;
+    public ScalarOp Op;
+}
+
+/// <summary>
 /// The scalar section of a <see cref="Tape"/>: float64 operations, each one node <c>i</c> as in the tensor
-/// section (<see cref="TensorTape{T}"/>) — its <see cref="Op"/>, inputs <see cref="A"/> and <see cref="B"/>,
-/// <see cref="Value"/> and adjoint <see cref="Grad"/> — but stored as columns (structure of arrays), because
-/// a scalar op is a few nanoseconds and the sweep reads only what it needs: 25 bytes per operation.
-/// Ops with a constant keep it in <see cref="Consts"/> (their B is its index); an n-ary custom function
-/// keeps its inputs and partials in side columns. Each op's rules are its row in <see cref="ScalarRules"/>.
+/// section (<see cref="TensorTape{T}"/>): a <see cref="ScalarNode"/> in <see cref="Nodes"/> and its adjoint in
+/// <see cref="Grad"/>, a separate column because only the sweep uses it. A scalar op is a few
+/// nanoseconds, so the layout is what its speed is: the partials are numbers stored at record time, and the
+/// first-order sweep is one multiply-add per input with no per-op rule to choose. A custom unary op keeps
+/// its derivative and function object in side columns (<see cref="Consts"/>, <see cref="UnaryFunctions"/>);
+/// an n-ary custom function keeps its inputs and partials in <see cref="FnArgs"/> and <see cref="FnPartials"/>.
+/// Each op's rules are its row in <see cref="ScalarRules"/>.
 /// </summary>
 internal sealed partial class ScalarTape
 {
-    // Node i: Op[i], A[i], B[i], Value[i], Grad[i]. B is the second input (two-input ops), the index of
-    // the op's constant in Consts (×c, /c, xᶜ, Unary), or the start of a Function's side record; else −1.
-    internal ScalarOp[] Op;
-    internal int[] A, B;
-    internal double[] Value, Grad;
+    internal ScalarNode[] Nodes;
+    internal double[] Grad;
     internal double[] Consts;
     internal ElementwiseFunction<double>?[] UnaryFunctions; // Unary: its function object, beside its derivative in Consts
     // Function: at its B = start, FnArgs[start] = n, then its n inputs and (in FnPartials) their partials; its name at FnNames[start]
@@ -32,9 +49,8 @@ internal sealed partial class ScalarTape
     public ScalarTape(Tape owner)
     {
         Owner = owner;
-        const int n = 256;
-        Op = new ScalarOp[n]; A = new int[n]; B = new int[n];
-        Value = new double[n]; Grad = new double[n];
+        Nodes = new ScalarNode[256];
+        Grad = new double[256];
         Consts = new double[64]; UnaryFunctions = new ElementwiseFunction<double>?[64];
         FnArgs = new int[64]; FnPartials = new double[64]; FnNames = new string?[64];
     }
@@ -63,28 +79,40 @@ internal sealed partial class ScalarTape
     /// <summary>Forgets everything recorded since <paramref name="mark"/> (scratch work of the derivative drivers, whose handles never escape).</summary>
     public void Truncate((int Nodes, int Consts, int Functions) mark) => (Count, constCount, fnCount) = mark;
 
+    /// <summary>A node with no inputs (a constant or a leaf).</summary>
+    public Scalar PushInput(ScalarOp op, double value) => Push(op, value, -1, -1, 0, 0);
+
+    /// <summary>A two-input op y = op(a, b), its partials from <see cref="ScalarRules.Numeric"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Scalar Push(ScalarOp op, double value, int a, int b)
+    public Scalar Push(ScalarOp op, double y, Scalar a, Scalar b)
     {
-        int i = Count;
-        if ((uint)i >= (uint)Value.Length) Grow();
-        if (SlowRecording) return PushSlow(op, value, a, b);
-        Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Op), i) = op;
-        Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(A), i) = a;
-        Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(B), i) = b;
-        Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Value), i) = value;
-        Count = i + 1;
-        return new Scalar(this, i, Generation, value);
+        var (pa, pb) = ScalarRules.Numeric(op, a.V, b.V, y, 0);
+        return Push(op, y, a.Index, b.Index, pa, pb);
     }
 
+    /// <summary>A one-input op y = op(a), its partial from <see cref="ScalarRules.Numeric"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Scalar PushWithConst(ScalarOp op, double value, int a, double c)
+    public Scalar Push(ScalarOp op, double y, Scalar a) => Push(op, y, a.Index, -1, ScalarRules.Numeric(op, a.V, 0, y, 0).A, 0);
+
+    /// <summary>A one-input op with a constant, y = op(a, c): c is kept in the node's PartialB, the partial from <see cref="ScalarRules.Numeric"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Scalar PushWithConst(ScalarOp op, double y, Scalar a, double c) => Push(op, y, a.Index, -1, ScalarRules.Numeric(op, a.V, 0, y, c).A, c);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private Scalar Push(ScalarOp op, double value, int a, int b, double pa, double pb)
     {
-        int k = constCount;
-        if ((uint)k >= (uint)Consts.Length) GrowConsts();
-        Consts[k] = c;
-        constCount = k + 1;
-        return Push(op, value, a, k);
+        var nodes = Nodes;
+        int i = Count;
+        if ((uint)i >= (uint)nodes.Length || SlowRecording) return PushSlow(op, value, a, b, pa, pb);
+        ref var n = ref nodes[i];
+        n.Value = value;
+        n.PartialA = pa;
+        n.PartialB = pb;
+        n.A = a;
+        n.B = b;
+        n.Op = op;
+        Count = i + 1;
+        return new Scalar(this, i, Generation, value);
     }
 
     /// <summary>A custom unary op: its derivative in the constants, its function object (or null) beside it.</summary>
@@ -95,7 +123,7 @@ internal sealed partial class ScalarTape
         Consts[k] = derivative;
         UnaryFunctions[k] = function;
         constCount = k + 1;
-        return Push(ScalarOp.Unary, value, a, k);
+        return Push(ScalarOp.Unary, value, a, k, derivative, 0);
     }
 
     /// <summary>
@@ -109,7 +137,7 @@ internal sealed partial class ScalarTape
         Consts[k] = double.NaN;
         UnaryFunctions[k] = reason;
         constCount = k + 1;
-        return Push(ScalarOp.Opaque, value, origin, k);
+        return Push(ScalarOp.Opaque, value, origin, k, 0, 0);
     }
 
     /// <summary>An n-ary custom function: its inputs and partials go to the side columns, its B is where they start.</summary>
@@ -129,27 +157,23 @@ internal sealed partial class ScalarTape
             FnPartials[start + 1 + k] = partials[k];
         }
         fnCount = start + n + 1;
-        return Push(ScalarOp.Function, value, inputs[0].Index, start);
+        return Push(ScalarOp.Function, value, inputs[0].Index, start, 0, 0);
     }
 
-    // Inside NoGrad (record a constant) or with anomaly detection on (check the value).
-    private Scalar PushSlow(ScalarOp op, double value, int a, int b)
+    // The tape is full (grow it), we are inside NoGrad (record a constant) or anomaly detection is on (check the value).
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private Scalar PushSlow(ScalarOp op, double value, int a, int b, double pa, double pb)
     {
         int i = Count;
-        Op[i] = Owner.IsRecording ? op : ScalarOp.Constant;
-        A[i] = a;
-        B[i] = b;
-        Value[i] = value;
+        if (i >= Nodes.Length)
+        {
+            Array.Resize(ref Nodes, Nodes.Length * 2);
+            Array.Resize(ref Grad, Nodes.Length);
+        }
+        Nodes[i] = new ScalarNode { Value = value, PartialA = pa, PartialB = pb, A = a, B = b, Op = Owner.IsRecording ? op : ScalarOp.Constant };
         Count = i + 1;
         if (Owner.DetectAnomalies) Anomalies.OnRecorded(this, i, value);
         return new Scalar(this, i, Generation, value);
-    }
-
-    private void Grow()
-    {
-        int n = Value.Length * 2;
-        Array.Resize(ref Op, n); Array.Resize(ref A, n); Array.Resize(ref B, n);
-        Array.Resize(ref Value, n); Array.Resize(ref Grad, n);
     }
 
     private void GrowConsts()
@@ -159,7 +183,7 @@ internal sealed partial class ScalarTape
     }
 
     /// <summary>A handle to node <paramref name="i"/>, for the rules that read it.</summary>
-    public Scalar Handle(int i) => new(this, i, Generation, Value[i]);
+    public Scalar Handle(int i) => new(this, i, Generation, Nodes[i].Value);
 
     /// <summary>The finished gradient of <paramref name="s"/> after the last sweep (0 if the sweep did not reach it).</summary>
     public double GradientAfterSweep(Scalar s)
@@ -179,84 +203,104 @@ internal sealed partial class ScalarTape
     /// <summary>The nodes whose adjoints node <paramref name="i"/> feeds, numbered as its rules number them; <paramref name="pair"/> holds A and B.</summary>
     public ReadOnlySpan<int> InputsOf(int i, Span<int> pair)
     {
-        var op = Op[i];
+        ref var n = ref Nodes[i];
+        var op = n.Op;
         if (op is ScalarOp.Constant or ScalarOp.Leaf) return [];
-        if (op == ScalarOp.Function) return FnArgs.AsSpan(B[i] + 1, FnArgs[B[i]]);
-        pair[0] = A[i];
-        pair[1] = B[i];
+        if (op == ScalarOp.Function) return FnArgs.AsSpan(n.B + 1, FnArgs[n.B]);
+        pair[0] = n.A;
+        pair[1] = n.B;
         return pair[..(ScalarRules.HasTwoInputs(op) ? 2 : 1)];
     }
 
     /// <summary>
-    /// The first-order reverse sweep from <paramref name="top"/>: the numeric form of every row of
-    /// <see cref="ScalarRules"/>, fused (one line each; <c>FusedKernelTests</c> proves each equals its row).
-    /// g is the output's adjoint, v its value, c the op's constant.
+    /// The first-order reverse sweep from <paramref name="top"/>: <c>ā += ȳ·∂y/∂a</c> and <c>b̄ += ȳ·∂y/∂b</c>
+    /// (one fused multiply-add each) with the partials stored at record time (<see cref="ScalarRules.Numeric"/>,
+    /// the numeric form of the rows of <see cref="ScalarRules"/>); Max and Min pass ȳ to the input their mask
+    /// names, a Function to each of its inputs. The adjoint of node i − 1, the usual input of node i, is
+    /// carried in a register rather than added in memory, so a chain of operations does not wait for each
+    /// adjoint's store to reach the next load.
     /// </summary>
     public void Sweep(int top)
+    {
+        if (Owner.DetectAnomalies) { SweepChecked(top); return; }
+        var grads = Grad.AsSpan(0, top + 1);
+        grads.Clear();
+        ref ScalarNode node = ref MemoryMarshal.GetArrayDataReference(Nodes);
+        ref double grad = ref MemoryMarshal.GetReference(grads);
+        double g = 1.0; // the adjoint of node i, complete: every later node has been swept
+        for (int i = top; i > 0; i--)
+        {
+            Unsafe.Add(ref grad, i) = g;
+            double next = Unsafe.Add(ref grad, i - 1); // node i − 1's adjoint so far; what node i adds to it stays here
+            ref var n = ref Unsafe.Add(ref node, i);
+            var kind = n.Op;
+            if (g != 0.0 && kind > ScalarOp.Leaf)
+            {
+                if (kind <= ScalarOp.Unary)
+                {
+                    int a = n.A;
+                    if (a == i - 1) next = Math.FusedMultiplyAdd(g, n.PartialA, next);
+                    else Unsafe.Add(ref grad, a) = Math.FusedMultiplyAdd(g, n.PartialA, Unsafe.Add(ref grad, a));
+                    if (kind <= ScalarOp.Div)
+                    {
+                        int b = n.B;
+                        if (b == i - 1) next = Math.FusedMultiplyAdd(g, n.PartialB, next);
+                        else Unsafe.Add(ref grad, b) = Math.FusedMultiplyAdd(g, n.PartialB, Unsafe.Add(ref grad, b));
+                    }
+                }
+                else
+                {
+                    Unsafe.Add(ref grad, i - 1) = next;
+                    SweepOther(kind, i, g);
+                    next = Unsafe.Add(ref grad, i - 1);
+                }
+            }
+            g = next;
+        }
+        if (top >= 0) Unsafe.Add(ref grad, 0) = g; // node 0 has no inputs
+        sweptUpTo = top;
+        sweptGeneration = Generation;
+    }
+
+    // The same sweep in memory only, checking every op's input adjoints as it goes (anomaly mode).
+    private void SweepChecked(int top)
     {
         var grads = Grad.AsSpan(0, top + 1);
         grads.Clear();
         grads[top] = 1.0;
-        ref ScalarOp op = ref MemoryMarshal.GetArrayDataReference(Op);
-        ref int ia = ref MemoryMarshal.GetArrayDataReference(A);
-        ref int ib = ref MemoryMarshal.GetArrayDataReference(B);
-        ref double val = ref MemoryMarshal.GetArrayDataReference(Value);
-        ref double grad = ref MemoryMarshal.GetArrayDataReference(Grad);
-        var consts = Consts;
-        bool anomalies = Owner.DetectAnomalies;
         for (int i = top; i >= 0; i--)
         {
-            double g = Unsafe.Add(ref grad, i);
-            if (g == 0.0) continue;
-            var kind = Unsafe.Add(ref op, i);
-            if (kind <= ScalarOp.Leaf) continue; // constants and leaves have no inputs (their a is −1)
-            int a = Unsafe.Add(ref ia, i), b = Unsafe.Add(ref ib, i);
-            ref double ga = ref Unsafe.Add(ref grad, a);
-            switch (kind)
+            double g = Grad[i];
+            ref var n = ref Nodes[i];
+            var kind = n.Op;
+            if (g == 0.0 || kind <= ScalarOp.Leaf) continue;
+            if (kind <= ScalarOp.Unary)
             {
-                case ScalarOp.Add: ga += g; Unsafe.Add(ref grad, b) += g; break;
-                case ScalarOp.Sub: ga += g; Unsafe.Add(ref grad, b) -= g; break;
-                case ScalarOp.Mul: ga += g * Unsafe.Add(ref val, b); Unsafe.Add(ref grad, b) += g * Unsafe.Add(ref val, a); break;
-                case ScalarOp.Div:
-                {
-                    double y = Unsafe.Add(ref val, b);
-                    ga += g / y;
-                    Unsafe.Add(ref grad, b) -= g * Unsafe.Add(ref val, i) / y; // d(x/y)/dy = -v/y
-                    break;
-                }
-                case ScalarOp.Neg: ga -= g; break;
-                case ScalarOp.AddConst: ga += g; break;
-                case ScalarOp.SubFromConst: ga -= g; break;
-                case ScalarOp.MulConst: ga += g * consts[b]; break;
-                case ScalarOp.DivConst: ga += g / consts[b]; break;
-                case ScalarOp.DivIntoConst: ga -= g * Unsafe.Add(ref val, i) / Unsafe.Add(ref val, a); break; // d(c/x) = -v/x
-                case ScalarOp.PowConst:
-                {
-                    double c = consts[b];
-                    if (c != 0.0) ga += g * c * Math.Pow(Unsafe.Add(ref val, a), c - 1.0);
-                    break;
-                }
-                case ScalarOp.Exp: ga += g * Unsafe.Add(ref val, i); break;
-                case ScalarOp.Log: ga += g / Unsafe.Add(ref val, a); break;
-                case ScalarOp.Sqrt: ga += g * 0.5 / Unsafe.Add(ref val, i); break;
-                case ScalarOp.Abs: ga += g * Math.Sign(Unsafe.Add(ref val, a)); break;
-                // Max/Min: ties go to the first argument, so max(x, x) passes the whole gradient once.
-                case ScalarOp.Max:
-                    if (Unsafe.Add(ref val, a) >= Unsafe.Add(ref val, b)) ga += g; else Unsafe.Add(ref grad, b) += g;
-                    break;
-                case ScalarOp.Min:
-                    if (Unsafe.Add(ref val, a) <= Unsafe.Add(ref val, b)) ga += g; else Unsafe.Add(ref grad, b) += g;
-                    break;
-                case ScalarOp.Unary: ga += g * consts[b]; break;
-                case ScalarOp.Function:
-                    for (int k = b + 1, end = b + 1 + FnArgs[b]; k < end; k++) Unsafe.Add(ref grad, FnArgs[k]) += g * FnPartials[k];
-                    break;
-                case ScalarOp.Opaque: throw ScalarRules.FirstOrderOnly(this, i);
-                default: throw new InvalidOperationException($"Scalar op {kind} has no backward rule.");
+                Grad[n.A] = Math.FusedMultiplyAdd(g, n.PartialA, Grad[n.A]);
+                if (kind <= ScalarOp.Div) Grad[n.B] = Math.FusedMultiplyAdd(g, n.PartialB, Grad[n.B]);
             }
-            if (anomalies) Anomalies.CheckGradients(this, i);
+            else SweepOther(kind, i, g);
+            Anomalies.CheckGradients(this, i);
         }
         sweptUpTo = top;
         sweptGeneration = Generation;
+    }
+
+    // The ops whose rule is not a stored partial per input: Max/Min (all of ȳ to one input: a mask times an
+    // infinite ȳ would give the other a NaN), Function (n inputs), Opaque (no first-order rule of its own).
+    private void SweepOther(ScalarOp kind, int i, double g)
+    {
+        ref var n = ref Nodes[i];
+        switch (kind)
+        {
+            case ScalarOp.Max or ScalarOp.Min:
+                Grad[n.PartialA != 0 ? n.A : n.B] += g;
+                break;
+            case ScalarOp.Function:
+                for (int k = n.B + 1, end = n.B + 1 + FnArgs[n.B]; k < end; k++) Grad[FnArgs[k]] = Math.FusedMultiplyAdd(g, FnPartials[k], Grad[FnArgs[k]]);
+                break;
+            case ScalarOp.Opaque: throw ScalarRules.FirstOrderOnly(this, i);
+            default: throw new InvalidOperationException($"Scalar op {kind} has no backward rule.");
+        }
     }
 }

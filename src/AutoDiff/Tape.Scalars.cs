@@ -3,19 +3,22 @@ namespace AutoDiff;
 // The scalar half of the tape's public API; the storage and the sweep are in ScalarTape.
 public sealed partial class Tape
 {
-    /// <summary>Bytes of tape storage per scalar operation: op (1), two inputs (4 + 4), value (8), adjoint (8); ops with a constant add 8.</summary>
-    public const int ScalarBytesPerOperation = sizeof(ScalarOp) + 2 * sizeof(int) + 2 * sizeof(double);
+    /// <summary>
+    /// Bytes of tape storage per scalar operation: value (8), the partials with respect to its two inputs
+    /// (8 + 8), two inputs (4 + 4), op (1) and padding to 40, then its adjoint (8).
+    /// </summary>
+    public const int ScalarBytesPerOperation = 48;
 
     internal readonly ScalarTape Scalars;
 
     /// <summary>A differentiable scalar leaf holding <paramref name="value"/>.</summary>
-    public Scalar Variable(double value) => Scalars.Push(IsRecording ? ScalarOp.Leaf : ScalarOp.Constant, value, -1, -1);
+    public Scalar Variable(double value) => Scalars.PushInput(IsRecording ? ScalarOp.Leaf : ScalarOp.Constant, value);
 
     /// <summary>
     /// A scalar constant: gradients do not flow into it. <c>tape.Constant(2.0)</c> is always this
     /// <see cref="Scalar"/>; a rank-0 tensor constant is <c>tape.Constant(Tensor.Scalar(2.0))</c>.
     /// </summary>
-    public Scalar Constant(double value) => Scalars.Push(ScalarOp.Constant, value, -1, -1);
+    public Scalar Constant(double value) => Scalars.PushInput(ScalarOp.Constant, value);
 
     /// <summary>Differentiable scalar leaves, one per value.</summary>
     public Scalar[] Variables(params double[] values)

@@ -16,8 +16,8 @@ internal static class Accumulate
     {
         if (alpha == T.One)
         {
-            if (overwrite) TensorPrimitives.Multiply(g, x, d);
-            else TensorPrimitives.MultiplyAdd(g, x, d, d);
+            if (overwrite) Elementwise.Binary<T, MultiplyOperation<T>>(g, x, d);
+            else Elementwise.MultiplyAdd(g, x, d);
             return;
         }
         int n = d.Length, i = 0;
@@ -53,9 +53,9 @@ internal static class Accumulate
         if (alpha == T.One)
         {
             if (overwrite) g.CopyTo(d);
-            else TensorPrimitives.Add(d, g, d);
+            else Elementwise.Binary<T, AddOperation<T>>(d, g, d);
         }
-        else if (overwrite) TensorPrimitives.Multiply(g, alpha, d);
-        else TensorPrimitives.MultiplyAdd(g, alpha, d, d);
+        else if (overwrite) Elementwise.Binary<T, MultiplyOperation<T>>(g, alpha, d);
+        else Axpy.AddScaled(alpha, g, d);
     }
 }

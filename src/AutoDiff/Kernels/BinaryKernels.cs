@@ -15,33 +15,33 @@ internal interface IBinaryKernel<T> where T : IFloatingPointIeee754<T>
 internal readonly struct AddKernel<T> : IBinaryKernel<T> where T : IFloatingPointIeee754<T>
 {
     public static T Invoke(T x, T y) => x + y;
-    public static void Invoke(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) => TensorPrimitives.Add(x, y, d);
-    public static void Invoke(ReadOnlySpan<T> x, T y, Span<T> d) => TensorPrimitives.Add(x, y, d);
-    public static void Invoke(T x, ReadOnlySpan<T> y, Span<T> d) => TensorPrimitives.Add(y, x, d);
+    public static void Invoke(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) => Elementwise.Binary<T, AddOperation<T>>(x, y, d);
+    public static void Invoke(ReadOnlySpan<T> x, T y, Span<T> d) => Elementwise.Binary<T, AddOperation<T>>(x, y, d);
+    public static void Invoke(T x, ReadOnlySpan<T> y, Span<T> d) => Elementwise.Binary<T, AddOperation<T>>(x, y, d);
 }
 
 internal readonly struct SubtractKernel<T> : IBinaryKernel<T> where T : IFloatingPointIeee754<T>
 {
     public static T Invoke(T x, T y) => x - y;
-    public static void Invoke(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) => TensorPrimitives.Subtract(x, y, d);
-    public static void Invoke(ReadOnlySpan<T> x, T y, Span<T> d) => TensorPrimitives.Subtract(x, y, d);
-    public static void Invoke(T x, ReadOnlySpan<T> y, Span<T> d) => TensorPrimitives.Subtract(x, y, d);
+    public static void Invoke(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) => Elementwise.Binary<T, SubtractOperation<T>>(x, y, d);
+    public static void Invoke(ReadOnlySpan<T> x, T y, Span<T> d) => Elementwise.Binary<T, SubtractOperation<T>>(x, y, d);
+    public static void Invoke(T x, ReadOnlySpan<T> y, Span<T> d) => Elementwise.Binary<T, SubtractOperation<T>>(x, y, d);
 }
 
 internal readonly struct MultiplyKernel<T> : IBinaryKernel<T> where T : IFloatingPointIeee754<T>
 {
     public static T Invoke(T x, T y) => x * y;
-    public static void Invoke(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) => TensorPrimitives.Multiply(x, y, d);
-    public static void Invoke(ReadOnlySpan<T> x, T y, Span<T> d) => TensorPrimitives.Multiply(x, y, d);
-    public static void Invoke(T x, ReadOnlySpan<T> y, Span<T> d) => TensorPrimitives.Multiply(y, x, d);
+    public static void Invoke(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) => Elementwise.Binary<T, MultiplyOperation<T>>(x, y, d);
+    public static void Invoke(ReadOnlySpan<T> x, T y, Span<T> d) => Elementwise.Binary<T, MultiplyOperation<T>>(x, y, d);
+    public static void Invoke(T x, ReadOnlySpan<T> y, Span<T> d) => Elementwise.Binary<T, MultiplyOperation<T>>(x, y, d);
 }
 
 internal readonly struct DivideKernel<T> : IBinaryKernel<T> where T : IFloatingPointIeee754<T>
 {
     public static T Invoke(T x, T y) => x / y;
-    public static void Invoke(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) => TensorPrimitives.Divide(x, y, d);
-    public static void Invoke(ReadOnlySpan<T> x, T y, Span<T> d) => TensorPrimitives.Divide(x, y, d);
-    public static void Invoke(T x, ReadOnlySpan<T> y, Span<T> d) => TensorPrimitives.Divide(x, y, d);
+    public static void Invoke(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) => Elementwise.Binary<T, DivideOperation<T>>(x, y, d);
+    public static void Invoke(ReadOnlySpan<T> x, T y, Span<T> d) => Elementwise.Binary<T, DivideOperation<T>>(x, y, d);
+    public static void Invoke(T x, ReadOnlySpan<T> y, Span<T> d) => Elementwise.Binary<T, DivideOperation<T>>(x, y, d);
 }
 
 /// <summary><c>max(x, y)</c>, NaN-propagating (IEEE 754:2019 maximum).</summary>

@@ -103,7 +103,7 @@ internal readonly struct NegOp<T> : IUnaryOp<T> where T : IFloatingPointIeee754<
 internal readonly struct ScaleOp<T> : IUnaryOp<T> where T : IFloatingPointIeee754<T>
 {
     public static TensorOp Op => TensorOp.Scale;
-    public static void Forward(ReadOnlySpan<T> a, T alpha, Span<T> y) => TensorPrimitives.Multiply(a, alpha, y);
+    public static void Forward(ReadOnlySpan<T> a, T alpha, Span<T> y) => Elementwise.Binary<T, MultiplyOperation<T>>(a, alpha, y);
     public static Partial Partial => new(Times: Factor.Alpha);
 }
 

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace AutoDiff;
 
 /// <summary>
@@ -31,8 +33,10 @@ internal static class ScalarRules
     /// <summary>∂y/∂xₖ of node <paramref name="i"/> (y) for its input number <paramref name="k"/> (as <see cref="ScalarTape.InputsOf"/> numbers them).</summary>
     public static ScalarPartial Partial(ScalarTape t, int i, int k)
     {
-        int a = t.A[i], b = t.B[i];
-        return t.Op[i] switch
+        ref var n = ref t.Nodes[i];
+        int a = n.A, b = n.B;
+        double c = n.PartialB; // the constant of ×c, /c and xᶜ
+        return n.Op switch
         {
             ScalarOp.Add => new(1),                                                     // y = a + b
             ScalarOp.Sub => new(k == 0 ? 1 : -1),                                       // y = a − b
@@ -41,21 +45,21 @@ internal static class ScalarRules
             ScalarOp.Neg => new(-1),                                                    // y = −a
             ScalarOp.AddConst => new(1),                                                // y = a + c
             ScalarOp.SubFromConst => new(-1),                                           // y = c − a
-            ScalarOp.MulConst => new(t.Consts[b]),                                      // y = c·a
-            ScalarOp.DivConst => new(1 / t.Consts[b]),                                  // y = a/c
+            ScalarOp.MulConst => new(c),                                      // y = c·a
+            ScalarOp.DivConst => new(1 / c),                                  // y = a/c
             ScalarOp.DivIntoConst => new(-1, t.Handle(i), t.Handle(a)),                 // y = c/a: −y/a
-            ScalarOp.PowConst => t.Consts[b] == 0 ? new(0)                              // y = aᶜ: c·aᶜ⁻¹
-                : new(t.Consts[b], Scalar.Pow(t.Handle(a), t.Consts[b] - 1)),
+            ScalarOp.PowConst => c == 0 ? new(0)                                        // y = aᶜ: c·aᶜ⁻¹
+                : new(c, Scalar.Pow(t.Handle(a), c - 1)),
             ScalarOp.Exp => new(1, t.Handle(i)),                                        // y = eᵃ: y
             ScalarOp.Log => new(1, over: t.Handle(a)),                                  // y = ln a: 1/a
             ScalarOp.Sqrt => new(0.5, over: t.Handle(i)),                               // y = √a: 1/(2y)
-            ScalarOp.Abs => new(Math.Sign(t.Value[a])),                                 // y = |a|: sign a (0 at 0)
-            ScalarOp.Max => new((t.Value[a] >= t.Value[b]) == (k == 0) ? 1 : 0),        // ties go to a
-            ScalarOp.Min => new((t.Value[a] <= t.Value[b]) == (k == 0) ? 1 : 0),
+            ScalarOp.Abs => new(Math.Sign(t.Nodes[a].Value)),                                 // y = |a|: sign a (0 at 0)
+            ScalarOp.Max => new((t.Nodes[a].Value >= t.Nodes[b].Value) == (k == 0) ? 1 : 0),        // ties go to a
+            ScalarOp.Min => new((t.Nodes[a].Value <= t.Nodes[b].Value) == (k == 0) ? 1 : 0),
             ScalarOp.Unary => new(1, UnaryDerivative(t, i)),                            // y = f(a): f′(a)
             ScalarOp.Function => new(1, t.PushOpaque(t.FnPartials[b + 1 + k], i, null)), // given as numbers
             ScalarOp.Opaque => throw FirstOrderOnly(t, i),
-            _ => throw new InvalidOperationException($"Scalar op {t.Op[i]} has no rule."),
+            _ => throw new InvalidOperationException($"Scalar op {n.Op} has no rule."),
         };
     }
 
@@ -65,11 +69,11 @@ internal static class ScalarRules
     /// </summary>
     private static Scalar UnaryDerivative(ScalarTape t, int i)
     {
-        int a = t.A[i], b = t.B[i];
+        int a = t.Nodes[i].A, b = t.Nodes[i].B;
         double first = t.Consts[b];
         var f = t.UnaryFunctions[b];
         if (f?.Derivative is not { } derivative) return t.PushOpaque(first, i, f);
-        Span<double> x = [t.Value[a]], y = [first], one = [1.0], second = [0.0];
+        Span<double> x = [t.Nodes[a].Value], y = [first], one = [1.0], second = [0.0];
         try
         {
             derivative.Backward(x, y, one, second); // f″(a) from f′'s own first-order kernel
@@ -81,26 +85,56 @@ internal static class ScalarRules
         return Scalar.Unary(t.Handle(a), first, second[0], derivative);
     }
 
+    /// <summary>
+    /// The same rows as numbers, (∂y/∂a, ∂y/∂b) at the recorded values: a and b the inputs' values, y the
+    /// output's, c the op's constant (for Unary: f′(a)). The tape stores them when it records the op, and the
+    /// first-order sweep (<see cref="ScalarTape.Sweep"/>) multiplies by them (<c>FusedKernelTests</c> proves each
+    /// equals its row above). Max and Min give the mask of the input that receives the gradient.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (double A, double B) Numeric(ScalarOp op, double a, double b, double y, double c) => op switch
+    {
+        ScalarOp.Add => (1, 1),
+        ScalarOp.Sub => (1, -1),
+        ScalarOp.Mul => (b, a),
+        ScalarOp.Div => (1 / b, -y / b),
+        ScalarOp.Neg => (-1, 0),
+        ScalarOp.AddConst => (1, 0),
+        ScalarOp.SubFromConst => (-1, 0),
+        ScalarOp.MulConst => (c, 0),
+        ScalarOp.DivConst => (1 / c, 0),
+        ScalarOp.DivIntoConst => (-y / a, 0),
+        ScalarOp.PowConst => (c == 0 ? 0 : c * Math.Pow(a, c - 1), 0),
+        ScalarOp.Exp => (y, 0),
+        ScalarOp.Log => (1 / a, 0),
+        ScalarOp.Sqrt => (0.5 / y, 0),
+        ScalarOp.Abs => (Math.Sign(a), 0),
+        ScalarOp.Unary => (c, 0),
+        ScalarOp.Max => a >= b ? (1, 0) : (0, 1), // ties go to a
+        ScalarOp.Min => a <= b ? (1, 0) : (0, 1),
+        _ => (0, 0),
+    };
+
     public static bool HasTwoInputs(ScalarOp op) => op is ScalarOp.Add or ScalarOp.Sub or ScalarOp.Mul or ScalarOp.Div or ScalarOp.Max or ScalarOp.Min;
 
     internal const string DefaultFunctionName = "Scalar.Function";
 
     /// <summary>The op's name for messages: Function(name), Unary(name) or the op.</summary>
-    public static string Name(ScalarTape t, int i) => t.Op[i] switch
+    public static string Name(ScalarTape t, int i) => t.Nodes[i].Op switch
     {
-        ScalarOp.Function => $"Function({t.FnNames[t.B[i]] ?? DefaultFunctionName})",
-        ScalarOp.Unary when t.UnaryFunctions[t.B[i]] is { } f => $"Unary({f.Name})",
+        ScalarOp.Function => $"Function({t.FnNames[t.Nodes[i].B] ?? DefaultFunctionName})",
+        ScalarOp.Unary when t.UnaryFunctions[t.Nodes[i].B] is { } f => $"Unary({f.Name})",
         var op => op.ToString(),
     };
 
     /// <summary>Why the partial <paramref name="opaque"/> cannot be differentiated, naming the op it belongs to.</summary>
     public static NotSupportedException FirstOrderOnly(ScalarTape t, int opaque)
     {
-        int origin = t.A[opaque];
-        string why = t.UnaryFunctions[t.B[opaque]] is { } f
+        int origin = t.Nodes[opaque].A;
+        string why = t.UnaryFunctions[t.Nodes[opaque].B] is { } f
             ? $"The activation '{f.Name}' has no derivative of its own (its ElementwiseFunction<T>.Derivative is null, or refuses)"
-            : t.Op[origin] == ScalarOp.Function
-                ? $"The scalar function '{t.FnNames[t.B[origin]] ?? DefaultFunctionName}' (Scalar.Function) was given its partials as numbers"
+            : t.Nodes[origin].Op == ScalarOp.Function
+                ? $"The scalar function '{t.FnNames[t.Nodes[origin].B] ?? DefaultFunctionName}' (Scalar.Function) was given its partials as numbers"
                 : "Scalar.Unary was recorded without a function object (its derivative is a number; pass the ElementwiseFunction, as generated activations do)";
         return new NotSupportedException($"{why}, so a derivative of higher order through it is not available.");
     }

@@ -19,6 +19,34 @@ public class KnownValueTests
     }
 
     [Fact]
+    public void Max_and_min_pass_an_infinite_adjoint_to_one_input_only()
+    {
+        // z = (max(a, b)·1e200)·1e200 overflows, so ∂z/∂max = 1e400 = ∞; it all goes to b (the larger), a gets 0, not 0·∞ = NaN
+        var t = new Tape();
+        var (a, b) = (t.Variable(1), t.Variable(2));
+        t.Backward(Scalar.Max(a, b) * 1e200 * 1e200);
+        Assert.Equal(0.0, a.Grad);
+        Assert.Equal(double.PositiveInfinity, b.Grad);
+        t.Backward(Scalar.Min(a, b) * 1e200 * 1e200);
+        Assert.Equal(double.PositiveInfinity, a.Grad);
+        Assert.Equal(0.0, b.Grad);
+    }
+
+    [Fact]
+    public void A_long_chain_sweeps_through_every_kind_of_input()
+    {
+        // f = x + x·(…(x·x)…): each node's inputs are the node before it (carried by the sweep) and x (in memory).
+        // f = x + x² + x³ + … + xⁿ with n = 50 by Horner's rule; f′(x) = Σ k·xᵏ⁻¹ = (1 − 51xⁿ + 50xⁿ⁺¹)/(1 − x)², at x = 0.5: 4 − 104·0.5⁵⁰
+        var t = new Tape();
+        var x = t.Variable(0.5);
+        var f = x;
+        for (int k = 1; k < 50; k++) f = x + x * f;
+        Assert.Equal(1 - Math.Pow(0.5, 50), f.Value, 1e-15);
+        t.Backward(f);
+        Assert.Equal(4 - 104 * Math.Pow(0.5, 50), x.Grad, 1e-13);
+    }
+
+    [Fact]
     public void Exp_times_itself()
     {
         // f = eˣ·eˣ = e²ˣ, f' = 2e²ˣ; at x = 0.5: 2e
