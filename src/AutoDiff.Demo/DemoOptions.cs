@@ -7,7 +7,7 @@ namespace AutoDiff.Demo;
 internal sealed record DemoOptions
 {
     public string Task { get; init; } = "both";
-    public string Model { get; init; } = "mlp";
+    public string Model { get; init; } = "cnn";
     public int[] Hidden { get; init; } = [128];
     public string Activation { get; init; } = "relu";
     public string Loss { get; init; } = "auto";
@@ -27,19 +27,20 @@ internal sealed record DemoOptions
     public bool Help { get; init; }
 
     public static string Usage => """
-        AutoDiff digits demo: learns an MLP on real MNIST digits by empirical risk minimisation.
-          multiclass: "which digit is this?"  784 → hidden → 10, softmax + cross-entropy
-          binary:     "is this a 2?"          784 → hidden → 1, sigmoid + binary cross-entropy
+        AutoDiff digits demo: learns a small CNN (or, with --model mlp, an MLP) on real MNIST digits by
+        empirical risk minimisation.
+          multiclass: "which digit is this?"  28×28 → … → 10, softmax + cross-entropy
+          binary:     "is this a 2?"          28×28 → … → 1, sigmoid + binary cross-entropy
           (the lecture calls both losses "KL": for 0/1 targets they are the KL divergence)
 
         Usage: dotnet run -c Release --project src/AutoDiff.Demo -- [options]
 
           --task multiclass|binary|both    what to train (default both)
-          --model mlp|cnn                  the network: the MLP (default), or a small CNN (conv 5×5 16 → pool →
-                                           conv 5×5 32 → pool → 64 → k, dropout 0.25; 20 epochs for
-                                           multiclass and 5 for binary by default)
-          --hidden 128[,64...]             hidden layer widths (default 128)
-          --activation NAME                hidden activation: linear, sigmoid, tanh, relu, leakyrelu,
+          --model cnn|mlp                  the network: a small CNN (default: conv 5×5 16 → pool → conv 5×5 32
+                                           → pool → 64 → k, dropout 0.25; 20 epochs for multiclass and 5 for
+                                           binary, batch 32), or the MLP (784 → hidden → k; 60 epochs, batch 64)
+          --hidden 128[,64...]             the MLP's hidden layer widths (default 128; with --model mlp)
+          --activation NAME                the MLP's hidden activation (with --model mlp): linear, sigmoid, tanh, relu, leakyrelu,
                                            elu, softplus (default relu)
           --loss auto|kl|kl-prob|l2        kl: cross-entropy (the lecture's KL) on logits, softmax /
                                            sigmoid inside the loss (Losses.*FromLogits); kl-prob: on the
@@ -47,7 +48,7 @@ internal sealed record DemoOptions
                                            output (default auto = kl)
           --optimizer adam|sgd|momentum    (default adam)
           --lr RATE                        initial learning rate, cosine-annealed (default 0.002)
-          --epochs N                       passes over the training digits (default 60)
+          --epochs N                       passes over the training digits (default 20 and 5 for the CNN, 60 for the MLP)
           --batch N                        mini-batch size, at most the number of training digits (default 64; 32 for the CNN)
           --seed N                         seed for the split, initialisation, shuffling and augmentation (default 1)
           --augment on|off                 random small rotations, scalings and shifts of training digits (default on)
@@ -66,6 +67,7 @@ internal sealed record DemoOptions
     {
         ArgumentNullException.ThrowIfNull(args);
         var o = new DemoOptions();
+        string? mlpOnly = null;
         for (int i = 0; i < args.Length; i++)
         {
             string key = args[i];
@@ -74,6 +76,7 @@ internal sealed record DemoOptions
             if (!Known.Contains(key)) throw new DemoUsageException($"unknown option '{key}'; the options are {string.Join(", ", Known)} and --help");
             if (i + 1 >= args.Length) throw new DemoUsageException($"option {key} needs a value");
             string value = args[++i];
+            if (key is "--hidden" or "--activation") mlpOnly ??= key;
             o = key switch
             {
                 "--task" => o with { Task = OneOf(key, value, "multiclass", "binary", "both") },
@@ -94,6 +97,8 @@ internal sealed record DemoOptions
                 _ => throw new InvalidOperationException($"option {key} is listed as known but not parsed"),
             };
         }
+        if (mlpOnly is not null && o.Model != "mlp")
+            throw new DemoUsageException($"{mlpOnly} shapes the MLP's hidden layers; add --model mlp (the default model is the CNN)");
         return o;
     }
 

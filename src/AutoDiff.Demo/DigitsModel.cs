@@ -41,7 +41,7 @@ internal sealed class DigitsModel
                 [.. options.Hidden.Select(_ => (ElementwiseFunction<float>?)Activations.ByName<float>(options.Activation)), null],
                 options.Seed), null, set);
         if (set.Rows < 16 || set.Columns < 16)
-            throw new DemoUsageException($"--model cnn needs images of at least 16×16 pixels; these are {set.Rows}×{set.Columns}");
+            throw new DemoUsageException($"the CNN (--model cnn, the default) needs images of at least 16×16 pixels; these are {set.Rows}×{set.Columns}: use --model mlp");
         var random = new Random(options.Seed);
         var relu = Activations.ReluFunction<float>();
         int h = ((set.Rows - 4) / 2 - 4) / 2, w = ((set.Columns - 4) / 2 - 4) / 2;

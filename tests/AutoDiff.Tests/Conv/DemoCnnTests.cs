@@ -18,10 +18,15 @@ public class DemoCnnTests : IDisposable
     [Fact]
     public void Model_option_is_parsed_and_named_when_wrong()
     {
-        Assert.Equal("mlp", DemoOptions.Parse([]).Model);
+        Assert.Equal("cnn", DemoOptions.Parse([]).Model);
+        Assert.Equal("mlp", DemoOptions.Parse(["--model", "mlp", "--hidden", "16"]).Model);
+        Assert.Contains("--hidden shapes the MLP's hidden layers; add --model mlp", Assert.Throws<DemoUsageException>(() => DemoOptions.Parse(["--hidden", "16"])).Message);
+        Assert.Contains("--activation shapes the MLP's hidden layers", Assert.Throws<DemoUsageException>(() => DemoOptions.Parse(["--activation", "tanh", "--model", "cnn"])).Message);
+        Assert.Equal(32, DemoOptions.Parse([]).BatchSize);
+        Assert.Equal(64, DemoOptions.Parse(["--model", "mlp"]).BatchSize);
         Assert.Equal("cnn", DemoOptions.Parse(["--model", "CNN"]).Model);
         Assert.Contains("--model must be one of mlp, cnn; got 'resnet'", Assert.Throws<DemoUsageException>(() => DemoOptions.Parse(["--model", "resnet"])).Message);
-        Assert.Contains("--model mlp|cnn", DemoOptions.Usage);
+        Assert.Contains("--model cnn|mlp", DemoOptions.Usage);
     }
 
     [Fact]

@@ -22,7 +22,7 @@ public class DigitsOnnxTests(ITestOutputHelper output) : IDisposable
     [InlineData(true)]
     public void The_trained_digits_model_predicts_every_test_digit_alike_in_onnx_runtime(bool binary)
     {
-        var options = new DemoOptions { Epochs = 2 };
+        var options = new DemoOptions { Model = "mlp", Epochs = 2 };
         var (train, test, _) = DigitData.Load(null, options.Seed);
         var trainer = new DigitsTrainer(options, train, test, binary);
         trainer.Run(_ => { });
