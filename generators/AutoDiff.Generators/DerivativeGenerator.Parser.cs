@@ -14,13 +14,16 @@ namespace AutoDiff.Generators;
 public sealed partial class DerivativeGenerator
 {
     /// <summary>
-    /// Turns one <c>[Differentiable]</c> method into an <see cref="ActivationModel"/>: checks the
-    /// declaration, then runs the body symbolically (locals are bindings, <c>if</c>/<c>else</c> become
-    /// conditional expressions) into one expression graph. Reports what it cannot handle.
+    /// Turns one <c>[Differentiable]</c> method into models: checks the declaration, reads the body into
+    /// statements over one expression graph (<see cref="FunctionModel"/>, <c>Parser.Statements.cs</c> and
+    /// <c>Parser.Expressions.cs</c>), and when the method is an element-wise activation (one differentiated
+    /// scalar, loop-free) runs those statements symbolically into the <see cref="ActivationModel"/>
+    /// (<c>Parser.Activation.cs</c>). Reports what it cannot handle where it is written.
     /// </summary>
     internal sealed partial class Parser
     {
         private const string AttributeName = "AutoDiff.DifferentiableAttribute";
+        private const string ConstantAttributeName = "AutoDiff.ConstantAttribute";
 
         private readonly SemanticModel semantic;
         private readonly IMethodSymbol method;
@@ -28,11 +31,15 @@ public sealed partial class DerivativeGenerator
         private readonly CancellationToken cancellation;
         private readonly List<DiagnosticInfo> diagnostics = new();
         private readonly Graph graph = new();
-        private readonly List<NameHint> hints = new();
-        private readonly HashSet<int> hinted = new();
+        /// <summary>Where each node was first written, for diagnostics found after parsing (AD0012).</summary>
+        private readonly Dictionary<int, SyntaxNode> origin = new();
+        private readonly List<string> locals = new();
         private string? scalarOnlyReason;
         private SyntaxNode? scalarOnlyAt;
         private ElementKind kind;
+        private ITypeSymbol? element;
+        private bool hasLoops;
+        private bool hasIntLocals;
 
         private Parser(SemanticModel semantic, IMethodSymbol method, MethodDeclarationSyntax syntax, CancellationToken cancellation)
         {
@@ -65,9 +72,11 @@ public sealed partial class DerivativeGenerator
             catch (Exception e)
             {
                 var d = DiagnosticInfo.Create(DiagnosticDescriptors.GeneratorFailed, LocationInfo.From(location), methodName, e.GetType().Name + ": " + e.Message);
-                return new ParseResult(null, new EquatableArray<DiagnosticInfo>(new[] { d }));
+                return new ParseResult(null, null, new EquatableArray<DiagnosticInfo>(new[] { d }));
             }
         }
+
+        private bool HasErrors => diagnostics.Any(d => DiagnosticDescriptors.ById(d.Id).DefaultSeverity == DiagnosticSeverity.Error);
 
         private ParseResult Run()
         {
@@ -80,40 +89,35 @@ public sealed partial class DerivativeGenerator
                     LocationInfo.From(syntax.Parent is ClassDeclarationSyntax cd ? cd.Identifier.GetLocation() : syntax.GetLocation()), Name, type.Name);
             if (type.GetMembers(Name).OfType<IMethodSymbol>().Count(IsDifferentiable) > 1)
                 Report(DiagnosticDescriptors.WrongSignature, at, Name, "is overloaded by another [Differentiable] method of that name; give each its own name, since their generated members would clash");
-            var extras = CheckSignature(at);
-            if (diagnostics.Count > 0 || extras is null) return Done(null);
+            var parameters = CheckSignature(at);
+            if (HasErrors || parameters is null) return Done(null, null);
 
-            int? root = null;
-            if (syntax.ExpressionBody is { } arrow) root = Expr(arrow.Expression, new Dictionary<string, int>());
-            else if (syntax.Body is { } body) root = Exec(body.Statements, 0, new Dictionary<string, int>());
+            Statement[]? body = null;
+            if (syntax.ExpressionBody is { } arrow)
+                body = new[] { Statement.Return(Expr(arrow.Expression), "return " + OneLine(arrow.Expression)) };
+            else if (syntax.Body is { } block)
+            {
+                var (statements, returns) = Block(block.Statements, 0, null, inLoop: false);
+                if (!returns) Report(DiagnosticDescriptors.UnsupportedSyntax, at, Name, "a path that does not return", "end every path with 'return'");
+                body = statements.ToArray();
+            }
             else Report(DiagnosticDescriptors.WrongSignature, at, Name, "has no body");
-            if (root is null && syntax.Body is not null)
-                Report(DiagnosticDescriptors.UnsupportedSyntax, at, Name, "a path that does not return", "end every path with 'return'");
-            if (diagnostics.Any(d => DiagnosticDescriptors.ById(d.Id).DefaultSeverity == DiagnosticSeverity.Error) || root is null)
-                return Done(null);
+            if (HasErrors || body is null) return Done(null, null);
 
-            if (scalarOnlyReason is not null)
-                Report(DiagnosticDescriptors.ScalarKernel, LocationInfo.From(scalarOnlyAt!), Name, scalarOnlyReason);
-            var model = new ActivationModel(
-                type.ContainingNamespace.IsGlobalNamespace ? "" : type.ContainingNamespace.ToDisplayString(),
-                type.Name,
-                Name,
-                method.DeclaredAccessibility switch
-                {
-                    Accessibility.Public => "public",
-                    Accessibility.Private => "private",
-                    _ => "internal",
-                },
-                kind,
-                method.TypeParameters.Length == 1 ? method.TypeParameters[0].Name : "",
-                method.Parameters[0].Name,
-                new EquatableArray<ExtraParameter>(extras),
-                graph.ToArray(),
-                root.Value,
-                new EquatableArray<NameHint>(hints.ToArray()),
-                scalarOnlyReason,
-                WeightInitArgument());
-            return Done(model);
+            string ns = type.ContainingNamespace.IsGlobalNamespace ? "" : type.ContainingNamespace.ToDisplayString();
+            string accessibility = method.DeclaredAccessibility switch
+            {
+                Accessibility.Public => "public",
+                Accessibility.Private => "private",
+                _ => "internal",
+            };
+            string typeParameter = method.TypeParameters.Length == 1 ? method.TypeParameters[0].Name : "";
+            var function = new FunctionModel(ns, type.Name, Name, accessibility, kind, typeParameter,
+                new EquatableArray<FunctionParameter>(parameters), graph.ToArray(), new EquatableArray<Statement>(body),
+                new EquatableArray<string>(locals.Distinct().ToArray()));
+            var activation = Activation(body, ns, type.Name, accessibility, typeParameter);
+            if (HasErrors) return Done(null, null);
+            return Done(function, activation);
         }
 
         /// <summary>The attribute's <c>WeightInit = …</c> as C#, or null when it is not set.</summary>
@@ -129,7 +133,11 @@ public sealed partial class DerivativeGenerator
         private static bool IsDifferentiable(IMethodSymbol m)
             => m.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == AttributeName);
 
-        private ParseResult Done(ActivationModel? model) => new(model, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()));
+        private static bool IsConstant(IParameterSymbol p)
+            => p.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == ConstantAttributeName);
+
+        private ParseResult Done(FunctionModel? function, ActivationModel? activation)
+            => new(function, activation, new EquatableArray<DiagnosticInfo>(diagnostics.Distinct().ToArray()));
 
         private void Report(DiagnosticDescriptor descriptor, LocationInfo? at, params string[] args)
             => diagnostics.Add(DiagnosticInfo.Create(descriptor, at, args));
@@ -137,21 +145,23 @@ public sealed partial class DerivativeGenerator
         private void Report(DiagnosticDescriptor descriptor, SyntaxNode at, params string[] args)
             => Report(descriptor, LocationInfo.From(at), args);
 
-        private ExtraParameter[]? CheckSignature(LocationInfo? at)
+        private static string OneLine(SyntaxNode node) => string.Join(" ", node.ToString().Split(new[] { ' ', '\t', '\r', '\n' }, StringSplitOptions.RemoveEmptyEntries));
+
+        // ---- the signature
+
+        /// <summary>The parameters as the whole function sees them, or null (with a diagnostic) when the signature is not supported.</summary>
+        private FunctionParameter[]? CheckSignature(LocationInfo? at)
         {
             string? problem = null;
             var ps = method.Parameters;
-            ITypeSymbol? element = null;
-            if (ps.Length == 0) problem = "has no parameter to differentiate";
-            else if (method.TypeParameters.Length > 1) problem = "has more than one type parameter";
+            if (method.TypeParameters.Length > 1) problem = "has more than one type parameter";
             else if (method.TypeParameters.Length == 1)
             {
                 var tp = method.TypeParameters[0];
                 element = tp;
                 kind = ElementKind.Generic;
                 if (!tp.ConstraintTypes.Any(IsFloatingPointIeee754)) problem = $"does not constrain '{tp.Name}' to IFloatingPointIeee754<{tp.Name}>";
-                else if (!SymbolEqualityComparer.Default.Equals(method.ReturnType, tp) || !SymbolEqualityComparer.Default.Equals(ps[0].Type, tp))
-                    problem = $"must return '{tp.Name}' and take '{tp.Name}' as its first parameter";
+                else if (!SymbolEqualityComparer.Default.Equals(method.ReturnType, tp)) problem = $"must return '{tp.Name}'";
             }
             else
             {
@@ -159,28 +169,66 @@ public sealed partial class DerivativeGenerator
                 if (method.ReturnType.SpecialType == SpecialType.System_Double) kind = ElementKind.Double;
                 else if (method.ReturnType.SpecialType == SpecialType.System_Single) kind = ElementKind.Single;
                 else problem = $"returns '{method.ReturnType.ToDisplayString()}'";
-                if (problem is null && !SymbolEqualityComparer.Default.Equals(ps[0].Type, method.ReturnType))
-                    problem = $"takes '{ps[0].Type.ToDisplayString()}' as its first parameter but returns '{method.ReturnType.ToDisplayString()}'";
             }
             if (problem is null && method.ReturnsByRef) problem = "returns by reference";
-            var extras = new List<ExtraParameter>();
+            var result = new List<FunctionParameter>();
             for (int i = 0; problem is null && i < ps.Length; i++)
             {
                 var p = ps[i];
-                if (p.RefKind != RefKind.None || p.IsParams) { problem = $"passes parameter '{p.Name}' by reference or as params"; break; }
-                if (i == 0) continue;
-                bool isElement = SymbolEqualityComparer.Default.Equals(p.Type, element);
-                string? typeName = isElement ? (kind == ElementKind.Generic ? p.Type.Name : Keyword(p.Type.SpecialType)) : Keyword(p.Type.SpecialType);
-                if (typeName is null) { problem = $"has parameter '{p.Name}' of type '{p.Type.ToDisplayString()}'"; break; }
-                extras.Add(new ExtraParameter(p.Name, typeName, isElement, p.HasExplicitDefaultValue ? Literal(p.ExplicitDefaultValue, p.Type.SpecialType) : null));
+                if (p.RefKind != RefKind.None || p.IsParams)
+                {
+                    Report(DiagnosticDescriptors.ByReference, p.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellation) ?? syntax, Name, p.Name,
+                        p.IsParams ? "params" : p.RefKind.ToString().ToLowerInvariant());
+                    return null;
+                }
+                var parameter = Classify(p, out problem);
+                if (parameter is not null) result.Add(parameter);
             }
+            if (problem is null && ps.Length == 0) problem = "has no parameter to differentiate";
+            else if (problem is null && !result.Any(p => p.Kind is ParameterKind.Scalar or ParameterKind.Span or ParameterKind.Array))
+                problem = "has no floating-point parameter to differentiate";
+            if (problem is null)
+                foreach (var p in result.Where(p => p.Differentiable))
+                    foreach (var generated in new[] { "d" + p.Name, "t" + p.Name })
+                        if (result.Any(q => q.Name == generated))
+                            problem ??= $"has a parameter '{generated}', the name of the generated adjoint or tangent of '{p.Name}'; rename it";
             if (problem is not null)
             {
                 Report(DiagnosticDescriptors.WrongSignature, at, Name, problem);
                 return null;
             }
-            return extras.ToArray();
+            return result.ToArray();
         }
+
+        /// <summary>A parameter's kind and type, or null with <paramref name="problem"/> set.</summary>
+        private FunctionParameter? Classify(IParameterSymbol p, out string? problem)
+        {
+            problem = null;
+            bool differentiable = !IsConstant(p);
+            var t = p.Type;
+            if (SymbolEqualityComparer.Default.Equals(t, element)) return new FunctionParameter(p.Name, ParameterKind.Scalar, ElementName, differentiable);
+            switch (t.SpecialType)
+            {
+                case SpecialType.System_Double: return new FunctionParameter(p.Name, ParameterKind.Scalar, "double", differentiable);
+                case SpecialType.System_Single: return new FunctionParameter(p.Name, ParameterKind.Scalar, "float", differentiable);
+                case SpecialType.System_Int32: return new FunctionParameter(p.Name, ParameterKind.Int, "int", false);
+                case SpecialType.System_Boolean: return new FunctionParameter(p.Name, ParameterKind.Bool, "bool", false);
+            }
+            if (t is IArrayTypeSymbol { Rank: 1 } array && SymbolEqualityComparer.Default.Equals(array.ElementType, element))
+                return new FunctionParameter(p.Name, ParameterKind.Array, ElementName + "[]", differentiable);
+            if (t is INamedTypeSymbol { Name: "ReadOnlySpan", TypeArguments.Length: 1 } span && span.ContainingNamespace?.ToDisplayString() == "System"
+                && SymbolEqualityComparer.Default.Equals(span.TypeArguments[0], element))
+                return new FunctionParameter(p.Name, ParameterKind.Span, $"ReadOnlySpan<{ElementName}>", differentiable);
+            problem = $"has parameter '{p.Name}' of type '{t.ToDisplayString()}' (supported: the element type {ElementName}, double, float, int, bool, ReadOnlySpan<{ElementName}> and {ElementName}[])";
+            return null;
+        }
+
+        private string ElementName => kind switch
+        {
+            ElementKind.Double => "double",
+            ElementKind.Single => "float",
+            _ => element!.Name,
+        };
 
         private static bool IsFloatingPointIeee754(ITypeSymbol t)
             => t.Name == "IFloatingPointIeee754" && t.ContainingNamespace?.ToDisplayString() == "System.Numerics";

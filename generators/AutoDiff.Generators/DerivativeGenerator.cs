@@ -8,7 +8,7 @@ namespace AutoDiff.Generators;
 /// <summary>
 /// Writes the derivative of every <c>[AutoDiff.Differentiable]</c> method at compile time, plus what
 /// puts it on the tape. Pipeline: <c>ForAttributeWithMetadataName</c> → <see cref="Parser"/> → an
-/// equatable <see cref="ActivationModel"/> → <see cref="Emitter"/>.
+/// equatable <see cref="FunctionModel"/> (and <see cref="ActivationModel"/>) → derive (<see cref="ReverseDerivation"/>, <see cref="ActivationDerivation"/>) → print (<see cref="FileEmitter"/>).
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed partial class DerivativeGenerator : IIncrementalGenerator
@@ -29,18 +29,19 @@ public sealed partial class DerivativeGenerator : IIncrementalGenerator
         context.RegisterSourceOutput(results, static (spc, result) =>
         {
             foreach (var d in result.Diagnostics) spc.ReportDiagnostic(d.ToDiagnostic());
-            if (result.Model is not { } model) return;
+            if (result.Function is null && result.Model is null) return;
             string source;
             try
             {
-                source = Emitter.Emit(model);
+                source = FileEmitter.Emit(result);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                spc.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.GeneratorFailed, Location.None, model.MethodName, e.GetType().Name + ": " + e.Message));
+                string name = result.Function?.MethodName ?? result.Model!.MethodName;
+                spc.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.GeneratorFailed, Location.None, name, e.GetType().Name + ": " + e.Message));
                 return;
             }
-            spc.AddSource(Emitter.HintName(model), source);
+            spc.AddSource(FileEmitter.HintName(result), source);
         });
     }
 }

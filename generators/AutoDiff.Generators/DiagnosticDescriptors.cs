@@ -26,22 +26,17 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor WrongSignature = new(
         "AD0004", "A [Differentiable] method has an unsupported signature",
-        "'{0}' {1}; write 'double F(double x, ...)', 'float F(float x, ...)' or 'T F<T>(T x, ...) where T : IFloatingPointIeee754<T>', with further parameters passed by value as constants (double, float, int or T)",
-        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
-
-    public static readonly DiagnosticDescriptor Loop = new(
-        "AD0005", "Loops cannot be differentiated",
-        "'{0}' contains a loop ('{1}'); write a closed form, or unroll a fixed number of steps",
+        "'{0}' {1}; write 'double F(...)', 'float F(...)' or 'T F<T>(...) where T : IFloatingPointIeee754<T>' with parameters of the element type, double, float, int, bool, ReadOnlySpan<T> or T[]",
         Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 
     public static readonly DiagnosticDescriptor AssignsParameter = new(
-        "AD0006", "A [Differentiable] method must not assign to a parameter",
-        "'{0}' assigns to parameter '{1}'; declare a local instead (var {1}2 = ...)",
+        "AD0006", "A [Differentiable] method must not write to its parameters or spans",
+        "'{0}' writes to '{1}', a parameter or an element of one; a [Differentiable] method reads its parameters, spans and arrays: declare a local instead",
         Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 
     public static readonly DiagnosticDescriptor UnknownMethod = new(
         "AD0007", "Call to a method the generator cannot differentiate",
-        "'{0}' calls '{1}', which the generator does not know; use Math.*/MathF.*/T.* functions (Exp, Log, Sqrt, Pow, Tanh, Max, ...) or mark '{1}' [Differentiable]",
+        "'{0}' calls '{1}', which the generator does not know; use the Math.*/MathF.*/T.* functions it knows ({2}) or mark '{1}' [Differentiable]",
         Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 
     public static readonly DiagnosticDescriptor Recursion = new(
@@ -61,18 +56,34 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor ScalarKernel = new(
         "AD0011", "Tensor kernel is not vectorised",
-        "The tensor kernels of '{0}' are scalar loops because {1} has no SIMD form; only + - * /, Exp, Log, Log2, Log10, Sqrt, Abs, Tanh, Sin, Cos, Max, Min, Floor, Ceiling, Round, Truncate, integer powers and conditionals are vectorised",
+        "The tensor kernels of '{0}' are scalar loops because {1} has no SIMD form; only + - * /, conditionals, integer powers and {2} are vectorised",
         Category, DiagnosticSeverity.Info, isEnabledByDefault: true);
 
-    public static readonly DiagnosticDescriptor DifferentiatedConstantArgument = new(
-        "AD0012", "Only the first argument of a [Differentiable] call may depend on x",
-        "'{0}' passes an expression of '{1}' as argument {2} of '{3}', which the generator treats as a constant; pass x only as the first argument",
+    public static readonly DiagnosticDescriptor WholeFunctionOnly = new(
+        "AD0012", "Differentiated as a whole function only",
+        "'{0}' looks like an element-wise activation but is differentiated as a whole function only (Gradient and Tangent; no Derivative, tape extensions or function object): {1}",
+        Category, DiagnosticSeverity.Info, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor FloatingInteger = new(
+        "AD0013", "A loop bound or index depends on a floating-point value",
+        "'{0}': {1} '{2}' depends on the floating-point value '{3}', so the loop's trip count or the element read could change with the differentiated values; compute bounds and indices from int parameters, int locals, loop counters and lengths of span and array parameters",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor UnsupportedLoop = new(
+        "AD0014", "Unsupported loop or jump in a [Differentiable] method",
+        "'{0}' uses {1}; write a 'for' loop with one int counter, bounds that do not change inside it, a constant step, and no break, continue, goto or return inside",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor ByReference = new(
+        "AD0015", "A [Differentiable] method takes its parameters by value",
+        "'{0}' takes parameter '{1}' as '{2}'; pass it by value (a ReadOnlySpan<T> or T[] for many values): the generated Gradient adds its own outputs",
         Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 
     public static IReadOnlyList<DiagnosticDescriptor> All { get; } = new[]
     {
-        GeneratorFailed, NotStatic, NotInStaticPartialClass, WrongSignature, Loop, AssignsParameter,
-        UnknownMethod, Recursion, NotDifferentiable, UnsupportedSyntax, ScalarKernel, DifferentiatedConstantArgument,
+        GeneratorFailed, NotStatic, NotInStaticPartialClass, WrongSignature, AssignsParameter,
+        UnknownMethod, Recursion, NotDifferentiable, UnsupportedSyntax, ScalarKernel, WholeFunctionOnly,
+        FloatingInteger, UnsupportedLoop, ByReference,
     };
 
     private static readonly Dictionary<string, DiagnosticDescriptor> byId = All.ToDictionary(d => d.Id);

@@ -12,7 +12,6 @@ namespace AutoDiff.Generators;
 internal sealed class Graph
 {
     private readonly List<Node> nodes = new();
-    private readonly List<bool> dependsOnX = new();
     private readonly Dictionary<Node, int> index = new();
 
     public Graph() { }
@@ -29,8 +28,28 @@ internal sealed class Graph
 
     public EquatableArray<Node> ToArray() => new(nodes.ToArray());
 
-    /// <summary>True when the node's value changes with x (constant subexpressions have derivative 0).</summary>
-    public bool DependsOnX(int id) => dependsOnX[id];
+    /// <summary>True when variable <paramref name="name"/> occurs under <paramref name="id"/>.</summary>
+    public bool Mentions(int id, string name) => Any(id, n => n.Op == Op.Var && n.Name == name);
+
+    /// <summary>True when some node under <paramref name="id"/> (itself included) satisfies <paramref name="test"/>.</summary>
+    public bool Any(int id, Func<Node, bool> test)
+    {
+        var seen = new HashSet<int>();
+        var stack = new Stack<int>();
+        stack.Push(id);
+        while (stack.Count > 0)
+        {
+            int i = stack.Pop();
+            if (!seen.Add(i)) continue;
+            var n = nodes[i];
+            if (test(n)) return true;
+            if (n.A >= 0) stack.Push(n.A);
+            if (n.B >= 0) stack.Push(n.B);
+            if (n.C >= 0) stack.Push(n.C);
+            foreach (int arg in n.Args) stack.Push(arg);
+        }
+        return false;
+    }
 
     public bool IsConst(int id, out double value)
     {
@@ -47,20 +66,15 @@ internal sealed class Graph
         id = nodes.Count;
         nodes.Add(n);
         index[n] = id;
-        bool depends = n.Op is Op.X or Op.Y
-            || (n.A >= 0 && dependsOnX[n.A]) || (n.B >= 0 && dependsOnX[n.B]) || (n.C >= 0 && dependsOnX[n.C]);
-        foreach (int arg in n.Args) depends |= dependsOnX[arg];
-        dependsOnX.Add(depends);
         return id;
     }
 
     public int Const(double value) => Intern(new Node(Op.Const, -1, -1, -1, value, null, default));
 
-    public int X() => Intern(Node.Of(Op.X));
+    /// <summary>The variable <paramref name="name"/>: a parameter or a local.</summary>
+    public int Var(string name) => Intern(new Node(Op.Var, -1, -1, -1, 0, name, default));
 
     public int Y() => Intern(Node.Of(Op.Y));
-
-    public int Param(string name) => Intern(new Node(Op.Param, -1, -1, -1, 0, name, default));
 
     public int Add(int a, int b)
     {
@@ -70,6 +84,8 @@ internal sealed class Graph
         if (nodes[b].Op == Op.Neg) return Sub(a, nodes[b].A);
         if (nodes[a].Op == Op.Neg) return Sub(b, nodes[a].A);
         if (IsConst(b, out y) && y < 0) return Sub(a, Const(-y));
+        if (NegativeProduct(b, out int pb)) return Sub(a, pb); // u + (−2)·v → u − 2·v
+        if (NegativeProduct(a, out int pa)) return Sub(b, pa);
         if (a == b) return Mul(Const(2), a);
         if (!IsConst(a, out _) && a > b) (a, b) = (b, a); // one spelling for u + v and v + u
         return Intern(Node.Of(Op.Add, a, b));
@@ -82,7 +98,18 @@ internal sealed class Graph
         if (IsConst(a, 0)) return Neg(b);
         if (nodes[b].Op == Op.Neg) return Add(a, nodes[b].A);
         if (IsConst(b, out y) && y < 0) return Add(a, Const(-y));
+        if (NegativeProduct(b, out int pb)) return Add(a, pb); // u − (−2)·v → u + 2·v
         return Intern(Node.Of(Op.Sub, a, b));
+    }
+
+    /// <summary>When <paramref name="id"/> is c·v with a number c &lt; 0, the node |c|·v.</summary>
+    private bool NegativeProduct(int id, out int positive)
+    {
+        var n = nodes[id];
+        positive = -1;
+        if (n.Op != Op.Mul || !IsConst(n.A, out var c) || !(c < 0)) return false;
+        positive = Mul(Const(-c), n.B);
+        return true;
     }
 
     public int Mul(int a, int b)
@@ -125,34 +152,12 @@ internal sealed class Graph
         return Intern(Node.Of(Op.Neg, a));
     }
 
-    /// <summary>A one-argument function (Exp, Log, Tanh…), folded when the argument is a number.</summary>
+    /// <summary>A one-argument function (Exp, Log, Tanh…), folded when the argument is a number and its row folds.</summary>
     public int Function(Op op, int a)
     {
-        if (IsConst(a, out var x))
-        {
-            double? folded = Fold(op, x);
-            if (folded is double v) return Const(v);
-        }
+        if (IsConst(a, out var x) && Ops.Info(op).Fold is { } fold) return Const(fold(x));
         return Intern(Node.Of(op, a));
     }
-
-    private static double? Fold(Op op, double x) => op switch
-    {
-        Op.Exp => Math.Exp(x),
-        Op.Log => Math.Log(x),
-        Op.Log10 => Math.Log10(x),
-        Op.Sqrt => Math.Sqrt(x),
-        Op.Abs => Math.Abs(x),
-        Op.Tanh => Math.Tanh(x),
-        Op.Sinh => Math.Sinh(x),
-        Op.Cosh => Math.Cosh(x),
-        Op.Sin => Math.Sin(x),
-        Op.Cos => Math.Cos(x),
-        Op.Floor => Math.Floor(x),
-        Op.Ceiling => Math.Ceiling(x),
-        Op.Sign => double.IsNaN(x) ? null : Math.Sign(x),
-        _ => null,
-    };
 
     public int Pow(int a, int b)
     {
@@ -199,7 +204,10 @@ internal sealed class Graph
             int a = n.A >= 0 ? Assume(n.A, condition, value, memo) : -1;
             int b = n.B >= 0 ? Assume(n.B, condition, value, memo) : -1;
             int c = n.C >= 0 ? Assume(n.C, condition, value, memo) : -1;
-            result = a == n.A && b == n.B && c == n.C ? id : Rebuild(n, a, b, c, n.Args);
+            var args = new int[n.Args.Length];
+            bool same = a == n.A && b == n.B && c == n.C;
+            for (int i = 0; i < args.Length; i++) same &= (args[i] = Assume(n.Args[i], condition, value, memo)) == n.Args[i];
+            result = same ? id : Rebuild(n, a, b, c, new EquatableArray<int>(args));
         }
         memo[id] = result;
         return result;
@@ -210,8 +218,26 @@ internal sealed class Graph
 
     public int Not(int a) => nodes[a].Op == Op.Not ? nodes[a].A : Intern(Node.Of(Op.Not, a));
 
-    public int Call(string method, int order, int argument, EquatableArray<int> constants, bool generic)
-        => Intern(new Node(Op.Call, argument, -1, -1, order, method, constants, generic));
+    /// <summary>
+    /// <paramref name="method"/> (order 0) or its derivative of order <paramref name="order"/> in the first
+    /// argument, at <paramref name="arguments"/>; <paramref name="shape"/> describes the callee's parameters.
+    /// </summary>
+    public int Call(string method, int order, EquatableArray<int> arguments, bool generic, string? shape)
+        => Intern(new Node(Op.Call, -1, -1, -1, order, method, arguments, generic, shape));
+
+    /// <summary>∂<paramref name="method"/>/∂(parameter <paramref name="parameter"/>) at <paramref name="arguments"/>.</summary>
+    public int Partial(string method, int parameter, EquatableArray<int> arguments, bool generic, string shape)
+        => Intern(new Node(Op.Partial, -1, -1, -1, parameter, method, arguments, generic, shape));
+
+    /// <summary>The callee's Tangent at its <paramref name="arguments"/> followed by its tangents.</summary>
+    public int TangentCall(string method, EquatableArray<int> arguments, bool generic, string shape)
+        => Intern(new Node(Op.TangentCall, -1, -1, -1, 0, method, arguments, generic, shape));
+
+    /// <summary>Element <paramref name="index"/> (an <see cref="Int"/> node) of span or array <paramref name="span"/>.</summary>
+    public int Index(string span, int index) => Intern(new Node(Op.Index, index, -1, -1, 0, span, default));
+
+    /// <summary>The int expression <paramref name="text"/> as a number.</summary>
+    public int Int(string text) => Intern(new Node(Op.Int, -1, -1, -1, 0, text, default));
 
     /// <summary>Copies node <paramref name="id"/> of <paramref name="source"/> into this graph, substituting leaves.</summary>
     public int Import(Graph source, int id, Func<Node, int?> substitute, Dictionary<int, int> memo)
@@ -237,9 +263,8 @@ internal sealed class Graph
     public int Rebuild(Node n, int a, int b, int c, EquatableArray<int> args) => n.Op switch
     {
         Op.Const => Const(n.Value),
-        Op.X => X(),
+        Op.Var => Var(n.Name!),
         Op.Y => Y(),
-        Op.Param => Param(n.Name!),
         Op.Add => Add(a, b),
         Op.Sub => Sub(a, b),
         Op.Mul => Mul(a, b),
@@ -251,7 +276,11 @@ internal sealed class Graph
         Op.Cond => Cond(a, b, c),
         Op.Not => Not(a),
         Op.Lt or Op.Le or Op.Gt or Op.Ge or Op.Eq or Op.Ne or Op.And or Op.Or => Binary(n.Op, a, b),
-        Op.Call => Call(n.Name!, (int)n.Value, a, args, n.Generic),
+        Op.Call => Call(n.Name!, (int)n.Value, args, n.Generic, n.Text),
+        Op.Partial => Partial(n.Name!, (int)n.Value, args, n.Generic, n.Text!),
+        Op.TangentCall => TangentCall(n.Name!, args, n.Generic, n.Text!),
+        Op.Index => Index(n.Name!, a),
+        Op.Int => Int(n.Name!),
         _ => Function(n.Op, a),
     };
 }

@@ -51,6 +51,14 @@ public static partial class Activations
         => z > T.Zero ? z : T.CreateTruncating(alpha) * (T.Exp(z) - T.One);
 
     /// <summary>
+    /// Parametric ReLU (He et al., 2015): <c>f(z) = z</c> for z &gt; 0, else <c>slope·z</c>, with the slope
+    /// learned (<see cref="Nn.PRelu{T}"/>, one per channel): f' = 1 or slope, ∂f/∂slope = 0 or z
+    /// (the generated <c>PReluPartialSlope</c>).
+    /// </summary>
+    [Differentiable(WeightInit = Nn.WeightInit.He)]
+    public static T PRelu<T>(T z, T slope) where T : IFloatingPointIeee754<T> => z > T.Zero ? z : slope * z;
+
+    /// <summary>
     /// Softplus: <c>f(z) = ln(1 + e^z)</c>, computed as <c>max(z, 0) + log1p(e^{−|z|})</c> so it never
     /// overflows and keeps full relative accuracy in the left tail; f' = σ(z).
     /// </summary>

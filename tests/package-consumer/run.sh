@@ -3,9 +3,10 @@
 # temporary folder feed and checks what a stranger gets: the generator under analyzers/, the build
 # check, readme, licence, repository, XML docs, symbols and (from a clean tree) Source Link. Then a
 # consumer project outside the repository restores both packages into an EMPTY package folder,
-# defines its own Swish activation and runs its checks and a gradient property. Finally it checks
-# that a consumer left without the generator fails with ADT0001, and that an unsupported body fails
-# with a clear AD0005.
+# defines its own Swish activation and whole-function objectives (calling their generated Gradient
+# and Tangent) and runs its checks and a gradient property. Finally it checks that a consumer left
+# without the generator fails with ADT0001, and that an unsupported body (a while loop) fails with a
+# clear AD0014.
 # Usage (from the repository root): tests/package-consumer/run.sh
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -85,9 +86,9 @@ grep -m1 -o "error ADT0001: [^[]*" "$work/nogen.log" | cut -c1-160
 
 cp "$here/Unsupported.cs.txt" "$work/consumer/Unsupported.cs"
 if dotnet build "$work/consumer" -c Release "${props[@]}" --no-restore > "$work/bad.log" 2>&1; then
-  fail "a loop in a [Differentiable] body compiled; expected AD0005"
+  fail "a while loop in a [Differentiable] body compiled; expected AD0014"
 fi
-grep -q "error AD0005" "$work/bad.log" \
-  || { cat "$work/bad.log" >&2; fail "expected AD0005 in the build output"; }
-grep -m1 "error AD0005" "$work/bad.log"
+grep -q "error AD0014" "$work/bad.log" \
+  || { cat "$work/bad.log" >&2; fail "expected AD0014 in the build output"; }
+grep -m1 "error AD0014" "$work/bad.log"
 echo "package-consumer: OK ($version)"

@@ -48,5 +48,8 @@ internal sealed record ActivationModel(
     };
 }
 
-/// <summary>What the parser hands on: a model when the method can be generated, and diagnostics either way.</summary>
-internal sealed record ParseResult(ActivationModel? Model, EquatableArray<DiagnosticInfo> Diagnostics);
+/// <summary>
+/// What the parser hands on: the whole function when it can be generated, its activation members when
+/// it is also an element-wise activation (one variable, loop-free), and diagnostics either way.
+/// </summary>
+internal sealed record ParseResult(FunctionModel? Function, ActivationModel? Model, EquatableArray<DiagnosticInfo> Diagnostics);

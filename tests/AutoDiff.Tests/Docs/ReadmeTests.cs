@@ -29,6 +29,7 @@ public partial class ReadmeTests
         ["L2 0.0236, cross-entropy 0.1755 = 0.1755 = 0.1755, soft KL 0.5030, binary 1.5027", "∂CE/∂z = softmax(z) − d, over N: [-0.107, 0.020, 0.088, 0.025, 0.027, -0.052]"],
         ["validation accuracy 1.00, best loss restored: True"],
         ["passed: 32 checks", "Ok, passed 100 tests."],
+        ["f = 201, ∇f = [-400, 1002, -200], ∇f·(1, 1, 1) = 402", "Himmelblau(3, 2) = 0, ∇ = (0, 0)", "Himmelblau(1, 1) = 106, ∇ = (-46, -38), ∇·(1, 0) = -46"],
         ["f' = 13.5, f'' = 27, f''' = 36", "H = [402, -400, -400, 200], Hv = [402, -400]", "f = 100, df/da = -400"],
         ["ONNX Runtime agrees: True", "4→8 Relu, 8→3 linear", "rows sum to 1.0000 and 1.0000"],
         ["accuracy 100%", "loaded 5 layers", "passed: "],

@@ -104,6 +104,66 @@ internal sealed class GeneratorFuzz(int seed)
         };
     }
 
+    /// <summary>
+    /// A well-formed whole function <c>double name(double a, double b, ReadOnlySpan&lt;double&gt; x)</c>
+    /// with loops over x: locals before the loop, locals inside it, accumulations (+=, -=, *=, and a carried
+    /// <c>acc = acc·c + u</c>), if/else inside the loop, sometimes a nested loop, and a final expression.
+    /// </summary>
+    public string WholeValid(string name)
+    {
+        generic = false;
+        locals.Clear();
+        var body = new StringBuilder();
+        var outer = new List<string> { "a", "b" };
+        string Pick(List<string> from) => from[rng.Next(from.Count)];
+        string Small(List<string> leaves, int depth) => WholeExpr(leaves, depth);
+        body.Append($"        double s0 = {Small(outer, 2)};\n");
+        outer.Add("s0");
+        body.Append("        double acc = 0;\n");
+        body.Append("        for (int i = 0; i < x.Length; i++)\n        {\n");
+        var inner = new List<string>(outer) { "x[i]", "x[i]" };
+        body.Append($"            double u = {Small(inner, 2)};\n");
+        inner.Add("u");
+        switch (rng.Next(5))
+        {
+            case 0: body.Append($"            acc += {Small(inner, 2)};\n"); break;
+            case 1: body.Append($"            acc = acc * {Number(0.5 + rng.NextDouble() * 0.4)} + {Small(inner, 1)};\n"); break;
+            case 2: body.Append($"            if (u > {Pick(outer)}) acc += {Small(inner, 2)};\n            else acc -= {Small(inner, 1)};\n"); break;
+            case 3: body.Append($"            acc *= 1 + {Small(inner, 1)} / (4 + u * u);\n            acc += u;\n"); break;
+            default:
+                body.Append("            for (int j = i; j < x.Length; j++)\n            {\n");
+                var nested = new List<string>(inner) { "x[j]", "x[j]" };
+                body.Append($"                acc += {Small(nested, 2)} / (2 + x[j] * x[j]);\n");
+                body.Append("            }\n");
+                break;
+        }
+        if (rng.Next(3) == 0) body.Append($"            acc -= 0.1 * u * {Pick(outer)};\n");
+        body.Append("        }\n");
+        var last = new List<string>(outer) { "acc", "acc" };
+        // a bare accumulator returned right after the loop lets the Gradient fuse the loop's sweeps
+        body.Append(rng.Next(3) == 0 ? "        return acc;\n" : $"        return {Small(last, 2)};\n");
+        return $"    [Differentiable]\n    public static double {name}(double a, double b, ReadOnlySpan<double> x)\n    {{\n{body}    }}\n";
+    }
+
+    /// <summary>Expressions of the given leaves with smooth operations (so most points are smooth and finite).</summary>
+    private string WholeExpr(List<string> leaves, int depth)
+    {
+        if (depth == 0 || rng.Next(4) == 0) return rng.Next(5) == 0 ? Number(Math.Round(rng.NextDouble() * 4 - 2, 1)) : leaves[rng.Next(leaves.Count)];
+        string l = WholeExpr(leaves, depth - 1);
+        return rng.Next(9) switch
+        {
+            0 => $"({l} + {WholeExpr(leaves, depth - 1)})",
+            1 => $"({l} - {WholeExpr(leaves, depth - 1)})",
+            2 => $"({l} * {WholeExpr(leaves, depth - 1)})",
+            3 => $"({l} / (1.5 + {WholeExpr(leaves, depth - 1)} * {WholeExpr(leaves, depth - 1)}))",
+            4 => $"Math.Tanh({l})",
+            5 => $"Math.Exp(0.3 * {l})",
+            6 => $"Math.Sin({l})",
+            7 => $"Math.Sqrt(1 + {l} * {l})",
+            _ => $"({l} > {WholeExpr(leaves, depth - 1)} ? {l} : {WholeExpr(leaves, depth - 1)})",
+        };
+    }
+
     /// <summary>A method the generator must refuse with a diagnostic (or the compiler with an error), never by crashing.</summary>
     public (string Source, string Kind) Malformed(string name, int index)
     {
