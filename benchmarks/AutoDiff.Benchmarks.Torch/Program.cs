@@ -2,7 +2,13 @@ using AutoDiff.Benchmarks.Torch;
 using BenchmarkDotNet.Running;
 
 if (args.Contains("--check"))
-    return LossCheck.Run(Console.Out, 1, 32, 128) ? 0 : 1;
+    return LossCheck.Run(Console.Out, 1, 32, 128) & ConvCheck.Run(Console.Out) ? 0 : 1;
+if (args.Contains("--side-by-side"))
+{
+    int at = Array.IndexOf(args, "--side-by-side");
+    ConvSideBySide.Run(Console.Out, at + 1 < args.Length && int.TryParse(args[at + 1], out int rounds) ? rounds : 100);
+    return 0;
+}
 if (args.Contains("--check-hvp"))
     return HvpCheck.Run(Console.Out) ? 0 : 1;
 if (args.Length > 0 && args[0] == "--interleaved-hvp")

@@ -7,13 +7,17 @@ namespace AutoDiff.Demo;
 internal sealed record DemoOptions
 {
     public string Task { get; init; } = "both";
+    public string Model { get; init; } = "cnn";
     public int[] Hidden { get; init; } = [128];
     public string Activation { get; init; } = "relu";
     public string Loss { get; init; } = "auto";
     public string Optimizer { get; init; } = "adam";
     public double LearningRate { get; init; } = 0.002;
     public int? Epochs { get; init; }
-    public int BatchSize { get; init; } = 64;
+    public int? Batch { get; init; }
+
+    /// <summary>The mini-batch size: --batch, or 64 for the MLP and 32 for the CNN (which generalises better with more, noisier steps).</summary>
+    public int BatchSize => Batch ?? (Model == "cnn" ? 32 : 64);
     public int Seed { get; init; } = 1;
     public bool Augment { get; init; } = true;
     public bool Deskew { get; init; } = true;
@@ -23,16 +27,20 @@ internal sealed record DemoOptions
     public bool Help { get; init; }
 
     public static string Usage => """
-        AutoDiff digits demo: learns an MLP on real MNIST digits by empirical risk minimisation.
-          multiclass: "which digit is this?"  784 → hidden → 10, softmax + cross-entropy
-          binary:     "is this a 2?"          784 → hidden → 1, sigmoid + binary cross-entropy
+        AutoDiff digits demo: learns a small CNN (or, with --model mlp, an MLP) on real MNIST digits by
+        empirical risk minimisation.
+          multiclass: "which digit is this?"  28×28 → … → 10, softmax + cross-entropy
+          binary:     "is this a 2?"          28×28 → … → 1, sigmoid + binary cross-entropy
           (the lecture calls both losses "KL": for 0/1 targets they are the KL divergence)
 
         Usage: dotnet run -c Release --project src/AutoDiff.Demo -- [options]
 
           --task multiclass|binary|both    what to train (default both)
-          --hidden 128[,64...]             hidden layer widths (default 128)
-          --activation NAME                hidden activation: linear, sigmoid, tanh, relu, leakyrelu,
+          --model cnn|mlp                  the network: a small CNN (default: conv 5×5 16 → pool → conv 5×5 32
+                                           → pool → 64 → k, dropout 0.25; 20 epochs for multiclass and 5 for
+                                           binary, batch 32), or the MLP (784 → hidden → k; 60 epochs, batch 64)
+          --hidden 128[,64...]             the MLP's hidden layer widths (default 128; with --model mlp)
+          --activation NAME                the MLP's hidden activation (with --model mlp): linear, sigmoid, tanh, relu, leakyrelu,
                                            elu, softplus (default relu)
           --loss auto|kl|kl-prob|l2        kl: cross-entropy (the lecture's KL) on logits, softmax /
                                            sigmoid inside the loss (Losses.*FromLogits); kl-prob: on the
@@ -40,8 +48,8 @@ internal sealed record DemoOptions
                                            output (default auto = kl)
           --optimizer adam|sgd|momentum    (default adam)
           --lr RATE                        initial learning rate, cosine-annealed (default 0.002)
-          --epochs N                       passes over the training digits (default 60)
-          --batch N                        mini-batch size, at most the number of training digits (default 64)
+          --epochs N                       passes over the training digits (default 20 and 5 for the CNN, 60 for the MLP)
+          --batch N                        mini-batch size, at most the number of training digits (default 64; 32 for the CNN)
           --seed N                         seed for the split, initialisation, shuffling and augmentation (default 1)
           --augment on|off                 random small rotations, scalings and shifts of training digits (default on)
           --deskew on|off                  straighten slanted digits (train and test alike) before training (default on)
@@ -59,6 +67,7 @@ internal sealed record DemoOptions
     {
         ArgumentNullException.ThrowIfNull(args);
         var o = new DemoOptions();
+        string? mlpOnly = null;
         for (int i = 0; i < args.Length; i++)
         {
             string key = args[i];
@@ -67,16 +76,18 @@ internal sealed record DemoOptions
             if (!Known.Contains(key)) throw new DemoUsageException($"unknown option '{key}'; the options are {string.Join(", ", Known)} and --help");
             if (i + 1 >= args.Length) throw new DemoUsageException($"option {key} needs a value");
             string value = args[++i];
+            if (key is "--hidden" or "--activation") mlpOnly ??= key;
             o = key switch
             {
                 "--task" => o with { Task = OneOf(key, value, "multiclass", "binary", "both") },
+                "--model" => o with { Model = OneOf(key, value, "mlp", "cnn") },
                 "--hidden" => o with { Hidden = value.Split(',').Select(v => Int(key, v.Trim(), 1, 100_000)).ToArray() },
                 "--activation" => o with { Activation = ActivationName(value) },
                 "--loss" => o with { Loss = OneOf(key, value, "auto", "kl", "kl-prob", "l2") },
                 "--optimizer" => o with { Optimizer = OneOf(key, value, "adam", "sgd", "momentum") },
                 "--lr" => o with { LearningRate = Real(key, value) },
                 "--epochs" => o with { Epochs = Int(key, value, 1, 100_000) },
-                "--batch" => o with { BatchSize = Int(key, value, 1, 1_000_000) },
+                "--batch" => o with { Batch = Int(key, value, 1, 1_000_000) },
                 "--seed" => o with { Seed = Int(key, value, int.MinValue, int.MaxValue) },
                 "--augment" => o with { Augment = OneOf(key, value, "on", "off") == "on" },
                 "--deskew" => o with { Deskew = OneOf(key, value, "on", "off") == "on" },
@@ -86,11 +97,13 @@ internal sealed record DemoOptions
                 _ => throw new InvalidOperationException($"option {key} is listed as known but not parsed"),
             };
         }
+        if (mlpOnly is not null && o.Model != "mlp")
+            throw new DemoUsageException($"{mlpOnly} shapes the MLP's hidden layers; add --model mlp (the default model is the CNN)");
         return o;
     }
 
     private static readonly string[] Known =
-        ["--task", "--hidden", "--activation", "--loss", "--optimizer", "--lr", "--epochs", "--batch", "--seed", "--augment", "--deskew", "--data", "--out", "--anomalies"];
+        ["--task", "--model", "--hidden", "--activation", "--loss", "--optimizer", "--lr", "--epochs", "--batch", "--seed", "--augment", "--deskew", "--data", "--out", "--anomalies"];
 
     /// <summary>The built-in activations a hidden layer can learn through: all but the step function.</summary>
     public static IEnumerable<string> TrainableActivations => AutoDiff.Activations.Names.Where(n => n != "step");

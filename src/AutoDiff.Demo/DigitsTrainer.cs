@@ -8,8 +8,8 @@ namespace AutoDiff.Demo;
 internal sealed record EpochStats(int Epoch, double TrainLoss, double TestAccuracy, double Seconds);
 
 /// <summary>
-/// Learns an MLP on digits by empirical risk minimisation: mini-batches, a loss that is a graph
-/// composition on the tape, one reverse sweep, an optimiser step. "multiclass" predicts the digit;
+/// Learns an MLP or a CNN (<see cref="DigitsModel"/>) on digits by empirical risk minimisation:
+/// mini-batches, a loss that is a graph composition on the tape, one reverse sweep, an optimiser step. "multiclass" predicts the digit;
 /// "binary" answers "is this a 2?".
 /// </summary>
 internal sealed class DigitsTrainer(DemoOptions options, DigitSet train, DigitSet test, bool binary)
@@ -18,14 +18,18 @@ internal sealed class DigitsTrainer(DemoOptions options, DigitSet train, DigitSe
 
     public string Name => binary ? "binary" : "multiclass";
     public string Question => binary ? "is this a 2?" : "which digit is this?";
-    public int Epochs => options.Epochs ?? 60;
+    public int Epochs => options.Epochs ?? (options.Model != "cnn" ? 60 : binary ? CnnBinaryEpochs : CnnEpochs);
+
+    /// <summary>
+    /// The CNN's default numbers of epochs: it learns in fewer than the MLP, and each costs more ("is this a 2?"
+    /// needs fewest). With seed 1: 20 epochs reach 99.10 % (30 reached 99.05 % for half as much again of the
+    /// time), and "is this a 2?" 99.30 % in 5.
+    /// </summary>
+    public const int CnnEpochs = 20, CnnBinaryEpochs = 5;
     private int Outputs => binary ? 1 : 10;
     private string Loss => options.Loss == "auto" ? "kl" : options.Loss;
 
-    public Mlp<float> Model { get; } = new(
-        [train.Pixels, .. options.Hidden, binary ? 1 : 10],
-        [.. options.Hidden.Select(_ => (ElementwiseFunction<float>?)Activations.ByName<float>(options.Activation)), null],
-        options.Seed);
+    public DigitsModel Model { get; } = DigitsModel.Create(options, train, binary ? 1 : 10);
 
     public List<EpochStats> History { get; } = [];
 
@@ -68,6 +72,7 @@ internal sealed class DigitsTrainer(DemoOptions options, DigitSet train, DigitSe
         trainImages = Prepared(train);
         var averaged = new ParameterAverage<float>(Model.Parameters, 0.998);
         var clock = Stopwatch.StartNew();
+        Model.Training = true;
         for (int epoch = 0; epoch < Epochs; epoch++)
         {
             optimizer.LearningRate = schedule.At(epoch);
@@ -86,7 +91,7 @@ internal sealed class DigitsTrainer(DemoOptions options, DigitSet train, DigitSe
                 }
                 train.CopyLabels(idx, labels.AsSpan(0, n));
                 tape.Reset();
-                var output = Model.Forward(tape.Constant<float>(x, n, pixels));
+                var output = Model.Forward(Model.Input(tape, x, n));
                 var loss = LossOf(tape, output, labels.AsSpan(0, n), targets);
                 tape.Backward(loss);
                 try
@@ -108,6 +113,7 @@ internal sealed class DigitsTrainer(DemoOptions options, DigitSet train, DigitSe
             History.Add(stats);
             onEpoch(stats);
         }
+        Model.Training = false;
     }
 
     private string DivergenceHint => options.DetectAnomalies

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using AutoDiff;
 using AutoDiff.Demo;
 using AutoDiff.Nn;
-using AutoDiff.Onnx;
 using Spectre.Console;
 
 // The digits demo: the lecture's two questions learnt from real MNIST digits.
@@ -30,11 +29,10 @@ try
     var (train, test, source) = DigitData.Load(options.DataPath, options.Seed);
     options.CheckAgainst(train.Count);
     AnsiConsole.MarkupLine($"[bold]AutoDiff digits demo[/]: {Markup.Escape(source)}");
-    AnsiConsole.MarkupLine($"MLP {train.Pixels}→{string.Join("→", options.Hidden)}→k, {options.Activation}, {options.Optimizer} lr {options.LearningRate}, batch {options.BatchSize}, augmentation {(options.Augment ? "on" : "off")}");
-
     var trainers = new List<DigitsTrainer>();
     if (options.Task is "multiclass" or "both") trainers.Add(new DigitsTrainer(options, train, test, binary: false));
     if (options.Task is "binary" or "both") trainers.Add(new DigitsTrainer(options, train, test, binary: true));
+    AnsiConsole.MarkupLine($"{trainers[0].Model.Describe(options)}, {options.Optimizer} lr {options.LearningRate}, batch {options.BatchSize}, augmentation {(options.Augment ? "on" : "off")}");
 
     // A live bar on a terminal; one line per epoch when the output is a file or a pipe.
     if (!AnsiConsole.Profile.Capabilities.Interactive)
@@ -65,13 +63,14 @@ try
         var last = trainer.History[^1];
         summary.AddRow(trainer.Name, trainer.Question, $"{last.TestAccuracy:P2}", $"{last.TrainLoss:F4}", $"{last.Epoch}", $"{last.Seconds:F1}");
         string plot = Path.Combine(options.OutputDirectory, $"digits-{trainer.Name}.png");
-        TrainingPlot.Save(plot, $"AutoDiff: {trainer.Question} ({trainer.Name}, MLP on MNIST digits)", trainer.History);
+        TrainingPlot.Save(plot, $"AutoDiff: {trainer.Question} ({trainer.Name}, {trainer.Model.Kind} on MNIST digits)", trainer.History);
         string model = Path.Combine(options.OutputDirectory, $"digits-{trainer.Name}.admf");
-        ModelFile.Save(trainer.Model, model);
-        string onnx = Path.Combine(options.OutputDirectory, $"digits-{trainer.Name}.onnx"); // for ONNX Runtime and other ONNX tools
-        OnnxModel.Export(trainer.Model, onnx);
+        trainer.Model.Save(model);
         written.Add(plot);
         written.Add(model);
+        // For ONNX Runtime and other ONNX tools.
+        string onnx = Path.Combine(options.OutputDirectory, $"digits-{trainer.Name}.onnx");
+        trainer.Model.ExportOnnx(onnx);
         written.Add(onnx);
     }
     AnsiConsole.Write(summary);
@@ -92,7 +91,7 @@ try
     var tape = new Tape();
     var image = new float[train.Pixels];
     train.CopyImages([0], image);
-    var output = first.Model.Forward(tape.Constant<float>(image, new Shape(1, train.Pixels)));
+    var output = first.Model.Forward(first.Model.Input(tape, image, 1));
     var loss = first.Name == "binary"
         ? Losses.BinaryCrossEntropyFromLogits(output, tape.Constant<float>([train.Labels[0] == DigitsTrainer.PositiveDigit ? 1f : 0f], new Shape(1, 1)))
         : Losses.CrossEntropyFromLogits(output, [train.Labels[0]]);

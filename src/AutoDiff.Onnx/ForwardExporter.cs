@@ -159,6 +159,8 @@ internal static class ForwardExporter
                 Primitive.PutAlong => TensorOpSymbolics.PutAlong(w, n, In(0), a.ByIndex[n.Inputs[0]].Dims, scope),
                 Primitive.Opaque => throw new NotSupportedException(
                     $"Node #{n.Index} is a derivative known only to first order (of an activation or TensorFunction without a rule in tape operations); ONNX cannot compute it."),
+                Primitive.Conv => ConvolutionSymbolics.Conv(w, n, In(0), In(1), a.ByIndex[n.Inputs[1]].Dims, scope),
+                Primitive.MaxPool or Primitive.AveragePool => ConvolutionSymbolics.Pool(w, n, In(0), scope),
                 Primitive.Elementwise => ActivationSymbolics.Export(w, (ElementwiseFunction<T>)n.Function!, In(0), $"/{Stem(n)}"),
                 Primitive.Function => throw new NotSupportedException(
                     $"The user-defined tensor function '{((TensorFunction<T>)n.Function!).Name}' (node #{n.Index}) has no ONNX form: a TensorFunction computes on spans, which ONNX cannot express."),

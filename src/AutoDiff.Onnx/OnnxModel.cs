@@ -57,6 +57,24 @@ public static class OnnxModel
     }
 
     /// <summary>
+    /// Writes <paramref name="model"/>'s evaluation-mode forward pass, <c>output = model(input)</c>, for inputs of
+    /// shape <paramref name="input"/> (batch first; the batch is dynamic when the layers allow it) to
+    /// <paramref name="path"/>, as <see cref="Export{T}(Func{Tape, Var{T}, Var{T}}, Shape, string)"/> writes a
+    /// recorded pass: Conv, MaxPool, AveragePool, a Reshape for Flatten, MatMul and Add for Dense;
+    /// Dropout is the identity and BatchNorm2d uses its running statistics, folded into constants. The
+    /// model's training switch is restored afterwards.
+    /// </summary>
+    /// <exception cref="NotSupportedException">A layer records something ONNX cannot compute (an activation without a description); the message names it.</exception>
+    public static void Export<T>(Sequential<T> model, Shape input, string path) where T : IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        bool training = model.Training;
+        model.Training = false;
+        try { Export<T>((_, x) => model.Forward(x), input, path); }
+        finally { model.Training = training; }
+    }
+
+    /// <summary>
     /// Reads the MLP in the ONNX file <paramref name="path"/>: one input [N, in]; per layer a <c>Gemm</c>
     /// (transB 0 or 1) or a <c>MatMul</c> and an <c>Add</c>, on initializers, then at most one activation
     /// (Relu, Sigmoid, Tanh, LeakyRelu, PRelu with one slope, Elu, Softplus, Identity, or this library's

@@ -12,6 +12,7 @@ internal enum Primitive
     Reshape, Transpose, Slice, Pad,
     MatMul, Elementwise, Function, Opaque,
     Pow, Min, Permute, Concat, Gather, ScatterAdd, TakeAlong, PutAlong,
+    Conv, MaxPool, AveragePool,
 }
 
 /// <summary>
@@ -20,8 +21,10 @@ internal enum Primitive
 /// for Scale and Pow, <c>Function</c> for Elementwise and Function, <c>TransposeA</c>/<c>TransposeB</c> for a
 /// MatMul of transposed operands, <c>Ints</c> for Permute (the axis order), Gather and ScatterAdd (the
 /// indices along Axis), TakeAlong and PutAlong (one position along Axis per element of the smaller side;
-/// a TakeAlong's Offset is 1 or 2 when they are the maxima or minima of its input)), its value, and for a
-/// constant the earlier node whose value buffer it shares (a detached copy), or −1.
+/// a TakeAlong's Offset is 1 or 2 when they are the maxima or minima of its input); for Conv <c>Axis</c> =
+/// stride | dilation ≪ 16 and <c>Offset</c> = padding | groups ≪ 16, for MaxPool and AveragePool <c>Axis</c> =
+/// kernel and <c>Offset</c> = stride), its value, and for a constant the earlier node whose value buffer it
+/// shares (a detached copy), or −1.
 /// </summary>
 internal sealed record GraphNode<T>(int Index, Primitive Op, int[] Inputs, int[] Dims, int Axis, int Offset, T Alpha, object? Function, T[] Value, int SharesValueOf,
     bool TransposeA = false, bool TransposeB = false, int[]? Ints = null) where T : IFloatingPointIeee754<T>;
@@ -45,7 +48,7 @@ internal static class TapeGraph
         while (stack.Count > 0)
         {
             int i = stack.Pop();
-            if (reachable.Add(i)) foreach (int k in t.InputList(i)) stack.Push(k);
+            if (reachable.Add(i)) foreach (int k in Inputs(t, i)) stack.Push(k);
         }
         var owners = new Dictionary<T[], int>(ReferenceEqualityComparer.Instance);
         var nodes = new List<GraphNode<T>>();
@@ -55,7 +58,11 @@ internal static class TapeGraph
             owners.TryAdd(n.Value, i);
             if (!reachable.Contains(i)) continue;
             var op = i == x.Index ? Primitive.Input : Map(n.Op);
-            int[] inputs = op == Primitive.Where ? [n.C, n.A, n.B] : t.InputList(i);
+            // Var.MaxPool2d records its window positions (C) just before the pooling; a gather at positions
+            // recorded elsewhere (a gradient through max pooling) is not a max pooling of its input.
+            if (n.Op == TensorOp.MaxPool2d && n.C != i - 1)
+                throw new NotSupportedException($"Node #{i} gathers at the window positions of an earlier max pooling (a gradient through MaxPool2d); ONNX has no such operation.");
+            int[] inputs = op == Primitive.Where ? [n.C, n.A, n.B] : Inputs(t, i);
             int shares = op == Primitive.Constant && owners.TryGetValue(n.Value, out int owner) && owner != i ? owner : -1;
             int[]? ints = n.Op switch
             {
@@ -71,6 +78,13 @@ internal static class TapeGraph
         return (nodes, y.Index);
     }
 
+    /// <summary>
+    /// The node's inputs; a max pooling's is x alone: its window positions (C) are the argmax that the same
+    /// call recorded from x just before it, which ONNX's MaxPool finds again.
+    /// </summary>
+    private static int[] Inputs<T>(TensorTape<T> t, int i) where T : IFloatingPointIeee754<T> =>
+        t.Nodes[i].Op == TensorOp.MaxPool2d ? [t.Nodes[i].A] : t.InputList(i);
+
     private static Primitive Map(TensorOp op) => op switch
     {
         TensorOp.Constant or TensorOp.Leaf => Primitive.Constant,
@@ -82,6 +96,7 @@ internal static class TapeGraph
         TensorOp.MatMul => Primitive.MatMul, TensorOp.Elementwise => Primitive.Elementwise, TensorOp.Function => Primitive.Function, TensorOp.Opaque => Primitive.Opaque,
         TensorOp.Pow => Primitive.Pow, TensorOp.Min => Primitive.Min, TensorOp.Permute => Primitive.Permute, TensorOp.Concat => Primitive.Concat,
         TensorOp.Gather => Primitive.Gather, TensorOp.ScatterAdd => Primitive.ScatterAdd, TensorOp.TakeAlong => Primitive.TakeAlong, TensorOp.PutAlong => Primitive.PutAlong,
+        TensorOp.Conv2d => Primitive.Conv, TensorOp.MaxPool2d => Primitive.MaxPool, TensorOp.AvgPool2d => Primitive.AveragePool,
         _ => throw new NotSupportedException($"The tape operation {op} has no ONNX form."),
     };
 }

@@ -49,4 +49,18 @@ internal enum TensorOp : byte
     /// is linear in (or −1). Differentiating it again throws, naming that node's function.
     /// </summary>
     Opaque,
+    /// <summary>2-d convolution y = x ⋆ w (A = x, B = w); Axis = stride | dilation ≪ 16, Offset = padding | groups ≪ 16.</summary>
+    Conv2d,
+    /// <summary>Its adjoint in x, the transposed convolution x̄ = w ⋆ᵀ ȳ (A = ȳ, B = w; the node has x's shape); attributes as Conv2d.</summary>
+    Conv2dInput,
+    /// <summary>Its adjoint in w, w̄ = x ⋆_w ȳ (A = x, B = ȳ; the node has w's shape); attributes as Conv2d.</summary>
+    Conv2dWeight,
+    /// <summary>Max pooling as a gather at recorded window positions (A = x, C = the positions); Axis = kernel, Offset = stride.</summary>
+    MaxPool2d,
+    /// <summary>Its adjoint: a scatter of A to the recorded positions C, into the input's shape (the node's).</summary>
+    MaxUnpool2d,
+    /// <summary>Average pooling (A = x); Axis = kernel, Offset = stride.</summary>
+    AvgPool2d,
+    /// <summary>Its adjoint: A/kernel² spread over each window, into the input's shape (the node's).</summary>
+    AvgUnpool2d,
 }

@@ -9,11 +9,11 @@ namespace AutoDiff;
 /// Every op reads <see cref="A"/> (its first input) and most nothing else; the table says which op uses
 /// which of the other fields:
 /// <code>
-///   B          second input: Add Sub Mul Div Max Min MatMul Where; Opaque: the adjoint it is linear in
-///   C          Where: the condition (no gradient flows into it)
+///   B          second input: Add Sub Mul Div Max Min MatMul Where Conv2d*; Opaque: the adjoint it is linear in
+///   C          Where: the condition (no gradient flows into it); MaxPool2d MaxUnpool2d: the recorded window positions
 ///   Inputs     Function Concat: every input, in order
-///   Axis       SumAxis Slice Pad Concat Gather ScatterAdd TakeAlong PutAlong: the axis
-///   Offset     Slice Pad: the window's start along Axis; TakeAlong: where its positions came from
+///   Axis       SumAxis Slice Pad Concat Gather ScatterAdd TakeAlong PutAlong: the axis; Conv2d*: stride | dilation ≪ 16; pooling: the kernel size
+///   Offset     Slice Pad: the window's start along Axis; TakeAlong: where its positions came from; Conv2d*: padding | groups ≪ 16; pooling: the stride
 ///   Alpha      Scale: the factor; Pow: the exponent
 ///   Ints       Permute: the axis order; Gather ScatterAdd: the indices; TakeAlong PutAlong: the positions
 ///   TransposeA/TransposeB   MatMul: use aᵀ / bᵀ (the rules of MatMul record these)

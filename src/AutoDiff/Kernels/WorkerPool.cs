@@ -54,7 +54,15 @@ internal static class WorkerPool
         // A part that itself calls Run (the lock is re-entrant) runs the inner work inline.
         if (parts <= 1 || Gate.IsHeldByCurrentThread || !Gate.TryEnter())
         {
-            for (int p = 0; p < parts; p++) work.Run(p, parts);
+            // Inline (nested, or the pool busy with another caller): as in the pool, every part runs and
+            // the first failure is thrown afterwards.
+            Exception? failure = null;
+            for (int p = 0; p < parts; p++)
+            {
+                try { work.Run(p, parts); }
+                catch (Exception e) { failure ??= e; }
+            }
+            if (failure is not null) ExceptionDispatchInfo.Throw(failure);
             return;
         }
         try

@@ -7,7 +7,7 @@ namespace AutoDiff.Nn;
 /// [out] broadcast over the batch. Built from tape operations (MatMul, Add, Apply), so its backward
 /// pass is the chain rule through them. A null activation is the identity (linear).
 /// </summary>
-public sealed class Dense<T> where T : IFloatingPointIeee754<T>
+public sealed class Dense<T> : ILayer<T> where T : IFloatingPointIeee754<T>
 {
     /// <summary>
     /// A layer with seeded initial weights as the activation asks (<see cref="ElementwiseFunction{T}.WeightInit"/>):
@@ -47,6 +47,11 @@ public sealed class Dense<T> where T : IFloatingPointIeee754<T>
 
     /// <summary>The activation, or null for linear.</summary>
     public ElementwiseFunction<T>? Activation { get; }
+
+    private Parameter<T>[]? parameters;
+
+    /// <summary>W then b.</summary>
+    public IReadOnlyList<Parameter<T>> Parameters => parameters ??= [Weight, Bias];
 
     /// <summary>Number of inputs.</summary>
     public int Inputs => Weight.Value.Shape[0];

@@ -5,7 +5,10 @@ using System.Text;
 namespace AutoDiff.Nn;
 
 /// <summary>
-/// Saves and loads an <see cref="Mlp{T}"/>'s parameters. Format (little-endian), version 1:
+/// Saves and loads an <see cref="Mlp{T}"/>'s parameters (format version 1, below) and a
+/// <see cref="Sequential{T}"/> of layers (version 2, see <see cref="Save{T}(Sequential{T}, string)"/>).
+/// An MLP is still written as version 1, so every MLP file, old or new, loads as before. Format
+/// (little-endian), version 1:
 /// <code>
 /// "ADMF" magic (4 bytes) | version int32 = 1 | element size byte (4 = float32, 8 = float64) | layers int32
 /// per layer: inputs int32 | outputs int32 | activation name (int32 byte length + UTF-8)
@@ -17,10 +20,12 @@ namespace AutoDiff.Nn;
 /// a truncated, corrupted, wrong-shape or future-version file raises <see cref="InvalidDataException"/>
 /// naming the file and the problem, and the model in memory is left as it was.
 /// </summary>
-public static class ModelFile
+public static partial class ModelFile
 {
-    /// <summary>The format version this code writes and reads.</summary>
-    public const int Version = 1;
+    /// <summary>The newest format version this code writes and reads: 1 holds an MLP, 2 a sequential model.</summary>
+    public const int Version = SequentialVersion;
+
+    private const int MlpVersion = 1, SequentialVersion = 2;
 
     private static ReadOnlySpan<byte> Magic => "ADMF"u8;
     private const int MaxLayers = 1 << 16, MaxNameBytes = 256;
@@ -30,7 +35,11 @@ public static class ModelFile
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var bytes = Serialize(model);
+        WriteAtomically(Serialize(model), path);
+    }
+
+    private static void WriteAtomically(byte[] bytes, string path)
+    {
         string full = Path.GetFullPath(path);
         if (Directory.Exists(full)) throw new IOException($"Cannot save the model to {path}: it is a folder; give a file path such as {Path.Combine(path, "model.admf")}.");
         string? folder = Path.GetDirectoryName(full);
@@ -67,7 +76,7 @@ public static class ModelFile
         using var ms = new MemoryStream();
         var w = new BinaryWriter(ms, Encoding.UTF8, leaveOpen: true);
         w.Write(Magic);
-        w.Write(Version);
+        w.Write(MlpVersion);
         w.Write((byte)ElementSize<T>());
         w.Write(model.Layers.Count);
         foreach (var layer in model.Layers)
@@ -148,7 +157,8 @@ public static class ModelFile
         if (bytes.Length < 4 + 4 + 1 + 4 + 4) throw Bad($"it has {bytes.Length} bytes, fewer than a header and checksum");
         if (!bytes.AsSpan(0, 4).SequenceEqual(Magic)) throw Bad("it does not start with the magic \"ADMF\"");
         int version = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(4));
-        if (version != Version) throw Bad($"format version {version} is not supported (this library reads version {Version})");
+        if (version == SequentialVersion) throw Bad("it holds a sequential model (format version 2): load it with ModelFile.LoadSequential");
+        if (version != MlpVersion) throw Bad($"format version {version} is not supported (this library reads versions {MlpVersion} and {SequentialVersion})");
         uint stored = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(bytes.Length - 4));
         uint actual = Crc32.Compute(bytes.AsSpan(0, bytes.Length - 4));
         if (stored != actual) throw Bad($"the checksum does not match (stored {stored:X8}, computed {actual:X8}): the file is truncated or corrupted");

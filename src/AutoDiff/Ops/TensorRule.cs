@@ -76,6 +76,13 @@ internal static class TensorRules<T> where T : IFloatingPointIeee754<T>
         Row(TensorOp.MatMul, new MatMulRule<T>());                  // Ops/MatMulOps.cs
         Row(TensorOp.Function, new FunctionRule<T>());              // Ops/FunctionOps.cs
         Row(TensorOp.Opaque, new OpaqueRule<T>());
+        Row(TensorOp.Conv2d, new Conv2dRule<T>());                  // Ops/ConvolutionOps.cs
+        Row(TensorOp.Conv2dInput, new Conv2dInputRule<T>());
+        Row(TensorOp.Conv2dWeight, new Conv2dWeightRule<T>());
+        Row(TensorOp.MaxPool2d, new MaxPool2dRule<T>());            // Ops/PoolingOps.cs
+        Row(TensorOp.MaxUnpool2d, new MaxUnpool2dRule<T>());
+        Row(TensorOp.AvgPool2d, new AvgPool2dRule<T>());
+        Row(TensorOp.AvgUnpool2d, new AvgUnpool2dRule<T>());
         for (int i = 0; i < rows.Length; i++)
             if (rows[i] is null) throw new InvalidOperationException($"Tensor op {(TensorOp)i} has no row in the gradient table.");
         return rows;

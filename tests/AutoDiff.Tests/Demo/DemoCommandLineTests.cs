@@ -119,7 +119,7 @@ public class DemoCommandLineTests : IDisposable
     [Fact]
     public void A_diverging_run_points_at_the_learning_rate_and_the_anomalies_option()
     {
-        string[] diverging = ["--task", "binary", "--epochs", "1", "--hidden", "4", "--optimizer", "sgd", "--lr", "1e30", "--augment", "off", "--out", dir];
+        string[] diverging = ["--model", "mlp", "--task", "binary", "--epochs", "1", "--hidden", "4", "--optimizer", "sgd", "--lr", "1e30", "--augment", "off", "--out", dir];
         var (code, _, error) = Run(diverging);
         Assert.Equal(1, code);
         Assert.Contains("The binary training diverged in epoch 1", error);
@@ -137,7 +137,7 @@ public class DemoCommandLineTests : IDisposable
     [Fact]
     public void A_short_run_writes_the_plot_the_model_and_the_graph()
     {
-        var (code, output, error) = Run("--epochs", "1", "--hidden", "16", "--out", dir);
+        var (code, output, error) = Run("--model", "mlp", "--epochs", "1", "--hidden", "16", "--out", dir);
         Assert.True(code == 0, error);
         foreach (var file in new[] { "digits-multiclass.png", "digits-binary.png", "digits-multiclass.admf", "digits-binary.admf", "digits-multiclass-graph.dot" })
         {

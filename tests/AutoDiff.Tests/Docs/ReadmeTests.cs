@@ -32,6 +32,7 @@ public partial class ReadmeTests
         ["f = 201, ∇f = [-400, 1002, -200], ∇f·(1, 1, 1) = 402", "Himmelblau(3, 2) = 0, ∇ = (0, 0)", "Himmelblau(1, 1) = 106, ∇ = (-46, -38), ∇·(1, 0) = -46"],
         ["f' = 13.5, f'' = 27, f''' = 36", "H = [402, -400, -400, 200], Hv = [402, -400]", "f = 100, df/da = -400"],
         ["ONNX Runtime agrees: True", "4→8 Relu, 8→3 linear", "rows sum to 1.0000 and 1.0000"],
+        ["accuracy 100%", "loaded 5 layers", "passed: "],
     ];
 
     private static string Root()

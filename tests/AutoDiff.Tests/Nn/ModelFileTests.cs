@@ -69,11 +69,11 @@ public class ModelFileTests : IDisposable
         Assert.Contains("4-byte values", Assert.Throws<InvalidDataException>(() => ModelFile.Load<double>(path)).Message);
 
         var bytes = ModelFile.Serialize(Model(1));
-        bytes[4] = 2; // version 2, checksum fixed up so only the version is wrong
+        bytes[4] = 3; // version 3 (a future one), checksum fixed up so only the version is wrong
         var crc = BitConverter.GetBytes(Crc(bytes.AsSpan(0, bytes.Length - 4)));
         crc.CopyTo(bytes, bytes.Length - 4);
         File.WriteAllBytes(path, bytes);
-        Assert.Contains("version 2 is not supported", Assert.Throws<InvalidDataException>(() => ModelFile.Load<float>(path)).Message);
+        Assert.Contains("version 3 is not supported", Assert.Throws<InvalidDataException>(() => ModelFile.Load<float>(path)).Message);
         Assert.Contains("does not exist", Assert.Throws<FileNotFoundException>(() => ModelFile.Load<float>(Path.Combine(dir, "none.admf"))).Message);
     }
 

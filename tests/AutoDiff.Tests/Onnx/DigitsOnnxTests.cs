@@ -22,7 +22,7 @@ public class DigitsOnnxTests(ITestOutputHelper output) : IDisposable
     [InlineData(true)]
     public void The_trained_digits_model_predicts_every_test_digit_alike_in_onnx_runtime(bool binary)
     {
-        var options = new DemoOptions { Epochs = 2 };
+        var options = new DemoOptions { Model = "mlp", Epochs = 2 };
         var (train, test, _) = DigitData.Load(null, options.Seed);
         var trainer = new DigitsTrainer(options, train, test, binary);
         trainer.Run(_ => { });
@@ -33,7 +33,7 @@ public class DigitsOnnxTests(ITestOutputHelper output) : IDisposable
         Assert.True(predicted.Distinct().Count() == (binary ? 2 : 10), $"the {trainer.Name} model gives only {predicted.Distinct().Count()} different answers");
 
         string path = Path.Combine(dir, $"digits-{trainer.Name}.onnx");
-        OnnxModel.Export(trainer.Model, path);
+        OnnxModel.Export(trainer.Model.Mlp!, path);
         var (logits, dims) = OnnxRuntimeRunner.Run(path, trainer.Prepared(test), test.Count, test.Pixels);
         int outputs = binary ? 1 : 10;
         Assert.Equal([test.Count, outputs], dims);

@@ -201,7 +201,8 @@ public static class OnnxBadInputCatalogue
             "PutAlong", "gradient of a Max or Min");
         yield return B<NotSupportedException>(E, "an index select at indices computed from the input", () => OnnxModel.Export<double>(
             (t, x) => x.IndexSelect(0, [x.ArgMax()]), new Shape(50), Path.Combine(dir, "argmax.onnx")), "Gather", "indices that change with the input");
-        yield return B<ArgumentNullException>(E, "a null forward pass", () => OnnxModel.Export<double>(null!, new Shape(1, 2), Path.Combine(dir, "null.onnx")), "forward");
+        yield return B<ArgumentNullException>(E, "a null forward pass", () => OnnxModel.Export((Func<Tape, Var<double>, Var<double>>)null!, new Shape(1, 2), Path.Combine(dir, "null.onnx")), "forward");
+        yield return B<ArgumentNullException>(E, "a null Sequential", () => OnnxModel.Export((Sequential<double>)null!, new Shape(1, 2), Path.Combine(dir, "null.onnx")), "model");
         yield return B<ArgumentException>(E, "a default input shape", () => OnnxModel.Export<double>((t, x) => x, default, Path.Combine(dir, "noshape.onnx")), "default(Shape)");
         yield return B<DirectoryNotFoundException>(E, "a missing folder", () => OnnxModel.Export(new Mlp<float>([2, 1], [null], 1), Path.Combine(dir, "no", "such", "m.onnx")), "no");
     }

@@ -62,7 +62,7 @@ public class LongRunTests(ITestOutputHelper output)
     {
         if (!int.TryParse(Environment.GetEnvironmentVariable("AUTODIFF_LONG_RUN"), out int epochs)) return;
         var (train, test, _) = DigitData.Load(null, seed: 1);
-        var trainer = new DigitsTrainer(new DemoOptions { Task = "multiclass", Epochs = epochs }, train, test, binary: false);
+        var trainer = new DigitsTrainer(new DemoOptions { Model = "mlp", Task = "multiclass", Epochs = epochs }, train, test, binary: false);
         var rows = new List<string>
         {
             "| epoch | steps | working set (MiB) | GC heap (MiB) | live after a full GC (MiB) | gen0/1/2 collections | allocated in total (MiB) |",
