@@ -52,11 +52,16 @@ public sealed class Flatten<T> : ILayer<T> where T : IFloatingPointIeee754<T>
     public override string ToString() => "Flatten";
 }
 
-/// <summary>Max pooling over [N, C, H, W] with a square window (<see cref="Var{T}.MaxPool2d"/>).</summary>
-public sealed class MaxPool2d<T> : ILayer<T> where T : IFloatingPointIeee754<T>
+/// <summary>
+/// A pooling layer over [N, C, H, W] with a square <see cref="Kernel"/>×<see cref="Kernel"/> window every
+/// <see cref="Stride"/> pixels; no parameters. <see cref="MaxPool2d{T}"/> and <see cref="AvgPool2d{T}"/> say what
+/// each window gives.
+/// </summary>
+public abstract class Pool2d<T> : ILayer<T> where T : IFloatingPointIeee754<T>
 {
     /// <summary>A <paramref name="kernel"/>×<paramref name="kernel"/> window every <paramref name="stride"/> pixels (default: the kernel size, windows side by side).</summary>
-    public MaxPool2d(int kernel, int? stride = null)
+    /// <exception cref="ArgumentOutOfRangeException">The kernel or the stride is below 1.</exception>
+    private protected Pool2d(int kernel, int? stride)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(kernel, 1);
         Kernel = kernel;
@@ -71,39 +76,25 @@ public sealed class MaxPool2d<T> : ILayer<T> where T : IFloatingPointIeee754<T>
     public int Stride { get; }
 
     /// <summary>Records the pooling.</summary>
-    public Var<T> Forward(Var<T> x) => x.MaxPool2d(Kernel, Stride);
+    public abstract Var<T> Forward(Var<T> x);
 
     /// <summary>None.</summary>
     public IReadOnlyList<Parameter<T>> Parameters => [];
 
     /// <inheritdoc/>
-    public override string ToString() => $"MaxPool2d({Kernel}, stride {Stride})";
+    public override string ToString() => $"{GetType().Name[..^2]}({Kernel}, stride {Stride})";
 }
 
-/// <summary>Average pooling over [N, C, H, W] with a square window (<see cref="Var{T}.AvgPool2d"/>).</summary>
-public sealed class AvgPool2d<T> : ILayer<T> where T : IFloatingPointIeee754<T>
+/// <summary>Max pooling: each window gives its maximum (<see cref="Var{T}.MaxPool2d"/>).</summary>
+public sealed class MaxPool2d<T>(int kernel, int? stride = null) : Pool2d<T>(kernel, stride) where T : IFloatingPointIeee754<T>
 {
-    /// <summary>A <paramref name="kernel"/>×<paramref name="kernel"/> window every <paramref name="stride"/> pixels (default: the kernel size).</summary>
-    public AvgPool2d(int kernel, int? stride = null)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(kernel, 1);
-        Kernel = kernel;
-        Stride = stride ?? kernel;
-        ArgumentOutOfRangeException.ThrowIfLessThan(Stride, 1, nameof(stride));
-    }
-
-    /// <summary>The window size.</summary>
-    public int Kernel { get; }
-
-    /// <summary>The distance between windows.</summary>
-    public int Stride { get; }
-
-    /// <summary>Records the pooling.</summary>
-    public Var<T> Forward(Var<T> x) => x.AvgPool2d(Kernel, Stride);
-
-    /// <summary>None.</summary>
-    public IReadOnlyList<Parameter<T>> Parameters => [];
-
     /// <inheritdoc/>
-    public override string ToString() => $"AvgPool2d({Kernel}, stride {Stride})";
+    public override Var<T> Forward(Var<T> x) => x.MaxPool2d(Kernel, Stride);
+}
+
+/// <summary>Average pooling: each window gives its mean (<see cref="Var{T}.AvgPool2d"/>).</summary>
+public sealed class AvgPool2d<T>(int kernel, int? stride = null) : Pool2d<T>(kernel, stride) where T : IFloatingPointIeee754<T>
+{
+    /// <inheritdoc/>
+    public override Var<T> Forward(Var<T> x) => x.AvgPool2d(Kernel, Stride);
 }
