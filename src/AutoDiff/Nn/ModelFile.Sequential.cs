@@ -222,18 +222,8 @@ public static partial class ModelFile
     private static LayerRecord<T>[] ParseSequential<T>(byte[] bytes, string path) where T : IFloatingPointIeee754<T>
     {
         InvalidDataException Bad(string problem) => new($"Model file {path} is not a valid model: {problem}.");
-        if (bytes.Length < 4 + 4 + 1 + 4 + 4) throw Bad($"it has {bytes.Length} bytes, fewer than a header and checksum");
-        if (!bytes.AsSpan(0, 4).SequenceEqual(Magic)) throw Bad("it does not start with the magic \"ADMF\"");
-        int version = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(4));
-        if (version == MlpVersion) throw Bad("it holds an MLP (format version 1): load it with ModelFile.Load, or as a sequential model with ModelFile.LoadSequential");
-        if (version != SequentialVersion) throw Bad($"format version {version} is not supported (this library reads versions {MlpVersion} and {SequentialVersion})");
-        uint stored = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(bytes.Length - 4));
-        uint actual = Crc32.Compute(bytes.AsSpan(0, bytes.Length - 4));
-        if (stored != actual) throw Bad($"the checksum does not match (stored {stored:X8}, computed {actual:X8}): the file is truncated or corrupted");
-        var body = bytes.AsSpan(0, bytes.Length - 4);
-        int pos = 8;
-        int size = body[pos++];
-        if (size != ElementSize<T>()) throw Bad($"it holds {size}-byte values but {ElementSize<T>()}-byte values ({typeof(T).Name}) were asked for");
+        var body = CheckedBody<T>(bytes, SequentialVersion, "it holds an MLP (format version 1): load it with ModelFile.Load, or as a sequential model with ModelFile.LoadSequential", Bad);
+        int pos = HeaderLength;
         var layers = ReadRecords<T>(body, ref pos, Bad, depth: 0, "");
         if (pos != body.Length) throw Bad($"{body.Length - pos} unexpected bytes follow the last layer");
         return layers;

@@ -150,22 +150,35 @@ public static partial class ModelFile
         }
     }
 
+    /// <summary>Bytes before the first layer: magic, version, element size.</summary>
+    private const int HeaderLength = 4 + 4 + 1;
+
+    /// <summary>
+    /// The checks both formats share (length, magic, <paramref name="expected"/> version, checksum, element size of T);
+    /// returns the file without its checksum. A file of the other known version is refused with <paramref name="otherVersion"/>.
+    /// </summary>
+    private static Span<byte> CheckedBody<T>(byte[] bytes, int expected, string otherVersion, Func<string, InvalidDataException> bad) where T : IFloatingPointIeee754<T>
+    {
+        if (bytes.Length < HeaderLength + 4 + 4) throw bad($"it has {bytes.Length} bytes, fewer than a header and checksum");
+        if (!bytes.AsSpan(0, 4).SequenceEqual(Magic)) throw bad("it does not start with the magic \"ADMF\"");
+        int version = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(4));
+        if (version is MlpVersion or SequentialVersion && version != expected) throw bad(otherVersion);
+        if (version != expected) throw bad($"format version {version} is not supported (this library reads versions {MlpVersion} and {SequentialVersion})");
+        uint stored = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(bytes.Length - 4));
+        uint actual = Crc32.Compute(bytes.AsSpan(0, bytes.Length - 4));
+        if (stored != actual) throw bad($"the checksum does not match (stored {stored:X8}, computed {actual:X8}): the file is truncated or corrupted");
+        var body = bytes.AsSpan(0, bytes.Length - 4);
+        int size = body[HeaderLength - 1];
+        if (size != ElementSize<T>()) throw bad($"it holds {size}-byte values but {ElementSize<T>()}-byte values ({typeof(T).Name}) were asked for");
+        return body;
+    }
+
     // resolve is null when only the names are compared (LoadInto); otherwise a non-linear name must resolve.
     private static List<LayerData<T>> Parse<T>(byte[] bytes, string path, Func<string, ElementwiseFunction<T>?>? resolve) where T : IFloatingPointIeee754<T>
     {
         InvalidDataException Bad(string problem) => new($"Model file {path} is not a valid model: {problem}.");
-        if (bytes.Length < 4 + 4 + 1 + 4 + 4) throw Bad($"it has {bytes.Length} bytes, fewer than a header and checksum");
-        if (!bytes.AsSpan(0, 4).SequenceEqual(Magic)) throw Bad("it does not start with the magic \"ADMF\"");
-        int version = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(4));
-        if (version == SequentialVersion) throw Bad("it holds a sequential model (format version 2): load it with ModelFile.LoadSequential");
-        if (version != MlpVersion) throw Bad($"format version {version} is not supported (this library reads versions {MlpVersion} and {SequentialVersion})");
-        uint stored = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(bytes.Length - 4));
-        uint actual = Crc32.Compute(bytes.AsSpan(0, bytes.Length - 4));
-        if (stored != actual) throw Bad($"the checksum does not match (stored {stored:X8}, computed {actual:X8}): the file is truncated or corrupted");
-        var body = bytes.AsSpan(0, bytes.Length - 4);
-        int pos = 8;
-        int size = body[pos++];
-        if (size != ElementSize<T>()) throw Bad($"it holds {size}-byte values but {ElementSize<T>()}-byte values ({typeof(T).Name}) were asked for");
+        var body = CheckedBody<T>(bytes, MlpVersion, "it holds a sequential model (format version 2): load it with ModelFile.LoadSequential", Bad);
+        int pos = HeaderLength, size = ElementSize<T>();
         int count = ReadInt(body, ref pos, Bad);
         if (count < 1 || count > MaxLayers) throw Bad($"layer count {count} is out of range 1..{MaxLayers}");
         var layers = new List<LayerData<T>>(count);
