@@ -200,13 +200,8 @@ public sealed partial class DerivativeGenerator
             private void CheckCalls(int id, Dictionary<string, int> env)
             {
                 var source = parser.graph;
-                var seen = new HashSet<int>();
-                var stack = new Stack<int>();
-                stack.Push(id);
-                while (stack.Count > 0)
+                foreach (int i in source.Under(id))
                 {
-                    int i = stack.Pop();
-                    if (!seen.Add(i)) continue;
                     var n = source[i];
                     if (n.Op == Op.Call)
                         for (int k = 1; k < n.Args.Length; k++)
@@ -215,10 +210,6 @@ public sealed partial class DerivativeGenerator
                             if (Offending is null && Graph.Mentions(arg, x) && parser.origin.TryGetValue(n.Args[k], out var at))
                                 Offending = (at, $"it passes an expression of '{x}' as argument {(k + 1).ToString(CultureInfo.InvariantCulture)} of '{n.Name!.Substring(n.Name.LastIndexOf('.') + 1)}', and an activation's derivative goes through the first argument only");
                         }
-                    if (n.A >= 0) stack.Push(n.A);
-                    if (n.B >= 0) stack.Push(n.B);
-                    if (n.C >= 0) stack.Push(n.C);
-                    foreach (int a in n.Args) stack.Push(a);
                 }
             }
         }

@@ -34,6 +34,17 @@ internal sealed class Graph
     /// <summary>True when some node under <paramref name="id"/> (itself included) satisfies <paramref name="test"/>.</summary>
     public bool Any(int id, Func<Node, bool> test)
     {
+        foreach (int i in Under(id))
+            if (test(nodes[i])) return true;
+        return false;
+    }
+
+    /// <summary>
+    /// Every node under <paramref name="id"/> (itself included) once, depth first; the operands of a node for which
+    /// <paramref name="descend"/> returns false are not visited through it.
+    /// </summary>
+    public IEnumerable<int> Under(int id, Func<Node, bool>? descend = null)
+    {
         var seen = new HashSet<int>();
         var stack = new Stack<int>();
         stack.Push(id);
@@ -41,14 +52,14 @@ internal sealed class Graph
         {
             int i = stack.Pop();
             if (!seen.Add(i)) continue;
+            yield return i;
             var n = nodes[i];
-            if (test(n)) return true;
+            if (descend is not null && !descend(n)) continue;
             if (n.A >= 0) stack.Push(n.A);
             if (n.B >= 0) stack.Push(n.B);
             if (n.C >= 0) stack.Push(n.C);
             foreach (int arg in n.Args) stack.Push(arg);
         }
-        return false;
     }
 
     public bool IsConst(int id, out double value)

@@ -127,20 +127,10 @@ internal sealed class FunctionAnalysis
     public List<int> ActiveLeaves(int id)
     {
         var leaves = new List<int>();
-        var seen = new HashSet<int>();
-        var stack = new Stack<int>();
-        stack.Push(id);
-        while (stack.Count > 0)
+        foreach (int i in Graph.Under(id, n => n.Op != Op.Index))
         {
-            int i = stack.Pop();
-            if (!seen.Add(i)) continue;
             var n = Graph[i];
             if (n.Op is Op.Var or Op.Index && IsActive(n.Name!) && !IsSpanName(n.Name!, n.Op)) leaves.Add(i);
-            if (n.Op == Op.Index) continue;
-            if (n.A >= 0) stack.Push(n.A);
-            if (n.B >= 0) stack.Push(n.B);
-            if (n.C >= 0) stack.Push(n.C);
-            foreach (int a in n.Args) stack.Push(a);
         }
         leaves.Sort();
         return leaves;
