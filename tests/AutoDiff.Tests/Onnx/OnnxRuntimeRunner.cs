@@ -53,7 +53,7 @@ public static class Agreement
     /// The per-output size of the terms an MLP sums, carried through its layers (for <see cref="Floor.Terms"/>):
     /// <c>s₀ = 0</c>, <c>sₗ = (sₗ₋₁ + |hₗ₋₁|)·|Wₗ| + |bₗ|</c> with hₗ₋₁ the layer's input. Each layer's rounding
     /// is a few ε times its terms, and reaches the output through the later weights (the activations
-    /// here change a difference by at most its size).
+    /// here change a difference by at most its size); an Elu layer's terms are at least 1 (see above).
     /// </summary>
     public static T[] Terms<T>(AutoDiff.Nn.Mlp<T> mlp, Tensor<T> x) where T : IFloatingPointIeee754<T>
     {
@@ -64,6 +64,8 @@ public static class Agreement
         foreach (var layer in mlp.Layers)
         {
             s = (s + abs(h)).MatMul(abs(tape.Constant(layer.Weight.Value))) + abs(tape.Constant(layer.Bias.Value));
+            // Elu's α(eᶻ − 1) subtracts quantities of size α ≤ 1 (α = 1 and 0.5 here): its output is only as exact as 1.
+            if (layer.Activation?.Name.StartsWith("Elu", StringComparison.Ordinal) == true) s = Var.Max(s, T.One);
             h = layer.Forward(h);
         }
         return s.Value.ToArray();
