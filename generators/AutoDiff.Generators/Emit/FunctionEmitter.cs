@@ -219,8 +219,25 @@ internal sealed partial class FunctionEmitter : CodeWriter
         Line($"/// Forward mode: the directional derivative ∇{m.MethodName}·t of <see cref=\"{m.MethodName}{(IsGeneric ? "{" + m.TypeParameter + "}" : "")}({string.Join(", ", m.Parameters.Select(p => CrefType(p)))})\"/> at the given point, in one sweep;");
         Line($"/// the tangents ({string.Join(", ", Differentiated.Select(p => a.Tangent(p.Name)))}) give the direction. Written by the AutoDiff generator.");
         Line($"/// </summary>");
-        Open($"{m.Accessibility} static {E} {m.MethodName}Tangent{TypeArgs}({string.Join(", ", new[] { Parameters }.Concat(tangents).Where(x => x.Length > 0))}){Constraint}");
-        Checks(Differentiated.Where(p => p.IsSpan).Select(p => (p, a.Tangent(p.Name))), "a tangent");
+        string signature = $"{m.MethodName}Tangent{{0}}{TypeArgs}({string.Join(", ", new[] { Parameters }.Concat(tangents).Where(x => x.Length > 0))}){Constraint}";
+        var spans = Differentiated.Where(p => p.IsSpan).Select(p => (p, a.Tangent(p.Name))).ToList();
+        if (spans.Count == 0)
+        {
+            Open($"{m.Accessibility} static {E} {string.Format(signature, "")}");
+            TangentBlock(m.Body);
+            Close();
+            return;
+        }
+        // The checks throw, and a throw in the method with the loops made the JIT compile those loops about
+        // 2× slower (a logistic loss's Tangent: 2.2–2.5× the loss, 1.0–1.2× with the sweep in its own method).
+        Open($"{m.Accessibility} static {E} {string.Format(signature, "")}");
+        Checks(spans, "a tangent");
+        Line($"return {m.MethodName}TangentUnchecked{TypeArgs}({string.Join(", ", m.Parameters.Select(p => p.Name).Concat(Differentiated.Select(p => a.Tangent(p.Name))))});");
+        Close();
+        Line();
+        Line($"/// <summary>The sweep of {m.MethodName}Tangent after its argument checks, in a method of its own so that the checks' throw does not slow its loops.</summary>");
+        Line("[System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]");
+        Open($"private static {E} {string.Format(signature, "Unchecked")}");
         TangentBlock(m.Body);
         Close();
     }
