@@ -26,23 +26,7 @@ internal static class Axpy
     public static void AddScaled<T>(T alpha, ReadOnlySpan<T> x, Span<T> y) where T : IFloatingPointIeee754<T>
     {
         if (x.Length != y.Length) throw new ArgumentException($"x has {x.Length} elements and y {y.Length}.", nameof(x));
-        int n = y.Length, i = 0;
-        ref T xr = ref MemoryMarshal.GetReference(x);
-        ref T yr = ref MemoryMarshal.GetReference(y);
-        if (Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported)
-        {
-            for (int head = Math.Min(n, HeadToAlign(ref yr)); i < head; i++) Unsafe.Add(ref yr, i) = Unsafe.Add(ref xr, i) * alpha + Unsafe.Add(ref yr, i);
-            var a = Vector512.Create(alpha);
-            for (; i <= n - Vector512<T>.Count; i += Vector512<T>.Count)
-                (Vector512.LoadUnsafe(ref xr, (nuint)i) * a + Vector512.LoadUnsafe(ref yr, (nuint)i)).StoreUnsafe(ref yr, (nuint)i);
-        }
-        else if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported)
-        {
-            var a = Vector256.Create(alpha);
-            for (; i <= n - Vector256<T>.Count; i += Vector256<T>.Count)
-                (Vector256.LoadUnsafe(ref xr, (nuint)i) * a + Vector256.LoadUnsafe(ref yr, (nuint)i)).StoreUnsafe(ref yr, (nuint)i);
-        }
-        for (; i < n; i++) Unsafe.Add(ref yr, i) = Unsafe.Add(ref xr, i) * alpha + Unsafe.Add(ref yr, i);
+        ScaledSum(x, alpha, y, y);
     }
 
     /// <summary><c>y[i] = y[i]·β + x[i]</c>.</summary>
@@ -50,22 +34,30 @@ internal static class Axpy
     public static void ScaleAdd<T>(T beta, Span<T> y, ReadOnlySpan<T> x) where T : IFloatingPointIeee754<T>
     {
         if (x.Length != y.Length) throw new ArgumentException($"x has {x.Length} elements and y {y.Length}.", nameof(x));
-        int n = y.Length, i = 0;
-        ref T xr = ref MemoryMarshal.GetReference(x);
-        ref T yr = ref MemoryMarshal.GetReference(y);
+        ScaledSum(y, beta, x, y);
+    }
+
+    /// <summary><c>d[i] = p[i]·s + q[i]</c> (d may be p or q; all of d's length), with d's stores aligned.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ScaledSum<T>(ReadOnlySpan<T> p, T s, ReadOnlySpan<T> q, Span<T> d) where T : IFloatingPointIeee754<T>
+    {
+        int n = d.Length, i = 0;
+        ref T pr = ref MemoryMarshal.GetReference(p);
+        ref T qr = ref MemoryMarshal.GetReference(q);
+        ref T dr = ref MemoryMarshal.GetReference(d);
         if (Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported)
         {
-            for (int head = Math.Min(n, HeadToAlign(ref yr)); i < head; i++) Unsafe.Add(ref yr, i) = Unsafe.Add(ref yr, i) * beta + Unsafe.Add(ref xr, i);
-            var b = Vector512.Create(beta);
+            for (int head = Math.Min(n, HeadToAlign(ref dr)); i < head; i++) Unsafe.Add(ref dr, i) = Unsafe.Add(ref pr, i) * s + Unsafe.Add(ref qr, i);
+            var v = Vector512.Create(s);
             for (; i <= n - Vector512<T>.Count; i += Vector512<T>.Count)
-                (Vector512.LoadUnsafe(ref yr, (nuint)i) * b + Vector512.LoadUnsafe(ref xr, (nuint)i)).StoreUnsafe(ref yr, (nuint)i);
+                (Vector512.LoadUnsafe(ref pr, (nuint)i) * v + Vector512.LoadUnsafe(ref qr, (nuint)i)).StoreUnsafe(ref dr, (nuint)i);
         }
         else if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported)
         {
-            var b = Vector256.Create(beta);
+            var v = Vector256.Create(s);
             for (; i <= n - Vector256<T>.Count; i += Vector256<T>.Count)
-                (Vector256.LoadUnsafe(ref yr, (nuint)i) * b + Vector256.LoadUnsafe(ref xr, (nuint)i)).StoreUnsafe(ref yr, (nuint)i);
+                (Vector256.LoadUnsafe(ref pr, (nuint)i) * v + Vector256.LoadUnsafe(ref qr, (nuint)i)).StoreUnsafe(ref dr, (nuint)i);
         }
-        for (; i < n; i++) Unsafe.Add(ref yr, i) = Unsafe.Add(ref yr, i) * beta + Unsafe.Add(ref xr, i);
+        for (; i < n; i++) Unsafe.Add(ref dr, i) = Unsafe.Add(ref pr, i) * s + Unsafe.Add(ref qr, i);
     }
 }
