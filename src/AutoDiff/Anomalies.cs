@@ -1,6 +1,6 @@
+using AutoDiff.Kernels;
 using System.Diagnostics;
 using System.Numerics;
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 
 namespace AutoDiff;
@@ -65,7 +65,7 @@ internal static class Anomalies
 
     private static int FirstNonFinite<T>(ReadOnlySpan<T> v) where T : IFloatingPointIeee754<T>
     {
-        if (T.IsFinite(TensorPrimitives.Sum(v) * T.Zero)) return -1; // a fast pass: Σv·0 is 0 unless some v is NaN or ±∞
+        if (T.IsFinite(SpanMath.Sum(v) * T.Zero)) return -1; // a fast pass: Σv·0 is 0 unless some v is NaN or ±∞
         for (int k = 0; k < v.Length; k++) if (!T.IsFinite(v[k])) return k;
         return -1;
     }

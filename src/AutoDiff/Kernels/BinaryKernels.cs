@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Numerics.Tensors;
 
 namespace AutoDiff.Kernels;
 
@@ -48,18 +47,18 @@ internal readonly struct DivideKernel<T> : IBinaryKernel<T> where T : IFloatingP
 internal readonly struct MaxKernel<T> : IBinaryKernel<T> where T : IFloatingPointIeee754<T>
 {
     public static T Invoke(T x, T y) => T.Max(x, y);
-    public static void Invoke(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) => TensorPrimitives.Max(x, y, d);
-    public static void Invoke(ReadOnlySpan<T> x, T y, Span<T> d) => TensorPrimitives.Max(x, y, d);
-    public static void Invoke(T x, ReadOnlySpan<T> y, Span<T> d) => TensorPrimitives.Max(y, x, d);
+    public static void Invoke(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) => SpanMath.Max(x, y, d);
+    public static void Invoke(ReadOnlySpan<T> x, T y, Span<T> d) => SpanMath.Max(x, y, d);
+    public static void Invoke(T x, ReadOnlySpan<T> y, Span<T> d) => SpanMath.Max(y, x, d);
 }
 
 /// <summary><c>min(x, y)</c>, NaN-propagating (IEEE 754:2019 minimum).</summary>
 internal readonly struct MinKernel<T> : IBinaryKernel<T> where T : IFloatingPointIeee754<T>
 {
     public static T Invoke(T x, T y) => T.Min(x, y);
-    public static void Invoke(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) => TensorPrimitives.Min(x, y, d);
-    public static void Invoke(ReadOnlySpan<T> x, T y, Span<T> d) => TensorPrimitives.Min(x, y, d);
-    public static void Invoke(T x, ReadOnlySpan<T> y, Span<T> d) => TensorPrimitives.Min(y, x, d);
+    public static void Invoke(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) => SpanMath.Min(x, y, d);
+    public static void Invoke(ReadOnlySpan<T> x, T y, Span<T> d) => SpanMath.Min(x, y, d);
+    public static void Invoke(T x, ReadOnlySpan<T> y, Span<T> d) => SpanMath.Min(y, x, d);
 }
 
 /// <summary>1 where <c>x ≥ y</c>, else 0: routes max's gradient to the first input on ties.</summary>

@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Numerics.Tensors;
 
 namespace AutoDiff.Kernels;
 
@@ -39,14 +38,14 @@ internal static class Broadcast
     {
         if (outShape.Length == 0) return;
         if (inShape.Length == outShape.Length) { Elementwise.Binary<T, AddOperation<T>>(d, g, d); return; }
-        if (inShape.Length == 1) { d[0] += TensorPrimitives.Sum(g); return; }
+        if (inShape.Length == 1) { d[0] += SpanMath.Sum(g); return; }
         var w = new Walker(outShape, inShape, outShape, stackalloc int[3 * outShape.Rank + 3]);
         int len = w.RowLength;
         do
         {
             var gr = g.Slice(w.OutOffset, len);
             if (w.AStep == 1) { var dr = d.Slice(w.AOffset, len); Elementwise.Binary<T, AddOperation<T>>(dr, gr, dr); }
-            else d[w.AOffset] += TensorPrimitives.Sum(gr);
+            else d[w.AOffset] += SpanMath.Sum(gr);
         } while (w.Next());
     }
 

@@ -203,7 +203,7 @@ internal static unsafe class ConvolutionDriver<T, TV, TS> where T : unmanaged, I
         for (int c = 0; c < chunks; c++)
         {
             var partial = new ReadOnlySpan<T>(job.Partial + (long)c * g.WeightLength, g.WeightLength);
-            System.Numerics.Tensors.TensorPrimitives.Add(gw[..g.WeightLength], partial, gw[..g.WeightLength]);
+            SpanMath.Add(gw[..g.WeightLength], partial, gw[..g.WeightLength]);
         }
     }
 

@@ -41,6 +41,22 @@ internal readonly struct DivideOperation<T> : IElementwiseOp<T> where T : IFloat
     public static Vector256<T> Apply(Vector256<T> x, Vector256<T> y) => x / y;
 }
 
+/// <summary>IEEE 754:2019 maximum, as <c>T.Max</c> and <c>TensorPrimitives.Max</c>: NaN if either is NaN, and +0 above −0.</summary>
+internal readonly struct MaxOperation<T> : IElementwiseOp<T> where T : IFloatingPointIeee754<T>
+{
+    public static T Apply(T x, T y) => T.Max(x, y);
+    public static Vector512<T> Apply(Vector512<T> x, Vector512<T> y) => Vector512.Max(x, y);
+    public static Vector256<T> Apply(Vector256<T> x, Vector256<T> y) => Vector256.Max(x, y);
+}
+
+/// <summary>IEEE 754:2019 minimum, as <c>T.Min</c> and <c>TensorPrimitives.Min</c>: NaN if either is NaN, and −0 below +0.</summary>
+internal readonly struct MinOperation<T> : IElementwiseOp<T> where T : IFloatingPointIeee754<T>
+{
+    public static T Apply(T x, T y) => T.Min(x, y);
+    public static Vector512<T> Apply(Vector512<T> x, Vector512<T> y) => Vector512.Min(x, y);
+    public static Vector256<T> Apply(Vector256<T> x, Vector256<T> y) => Vector256.Min(x, y);
+}
+
 /// <summary>
 /// The tape's element-wise loops (<c>d = x ∘ y</c> for + − × ÷, with a scalar on either side, and
 /// <c>d = x·y + d</c>), in place of <c>TensorPrimitives</c>' on the hot path. Each element gets the same

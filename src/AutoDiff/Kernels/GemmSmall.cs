@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
@@ -160,7 +159,7 @@ internal static unsafe class GemmSmall<T> where T : unmanaged, IFloatingPointIee
             T* cRow = g.C + i * g.Ldc;
             for (int j = 0; j < g.N; j++)
             {
-                T s = TensorPrimitives.Dot(aRow, new ReadOnlySpan<T>(g.B + j * g.Ldb, k));
+                T s = SpanMath.Dot(aRow, new ReadOnlySpan<T>(g.B + j * g.Ldb, k));
                 cRow[j] = g.Accumulate ? cRow[j] + s : s;
             }
         }

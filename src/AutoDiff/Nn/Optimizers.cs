@@ -1,5 +1,5 @@
+using AutoDiff.Kernels;
 using System.Numerics;
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -63,7 +63,7 @@ public abstract class Optimizer<T> where T : IFloatingPointIeee754<T>
             var g = p.Grad;
             if (g.Length != p.Value.Length)
                 throw new InvalidOperationException($"Parameter {p.Name}: gradient of {g.Length} elements for a value of {p.Value.Length}.");
-            if (!T.IsFinite(TensorPrimitives.Sum(g) * T.Zero)) // Σg·0 is 0 unless some g is NaN or ±∞
+            if (!T.IsFinite(SpanMath.Sum(g) * T.Zero)) // Σg·0 is 0 unless some g is NaN or ±∞
                 throw new InvalidOperationException(
                     $"Parameter {p.Name}: its gradient holds {g[IndexOfNonFinite(g)]} at element {IndexOfNonFinite(g)}; no parameter was updated. " +
                     "Set Tape.DetectAnomalies = true on the tape that recorded the loss to find the operation that produced it.");
@@ -73,7 +73,7 @@ public abstract class Optimizer<T> where T : IFloatingPointIeee754<T>
         for (int i = 0; i < parameters.Count; i++)
         {
             var value = parameters[i].Value.Span;
-            if (WeightDecay > 0) TensorPrimitives.Multiply(value, shrink, value);
+            if (WeightDecay > 0) SpanMath.Multiply(value, shrink, value);
             Update(i, value, parameters[i].Grad);
         }
     }

@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Numerics.Tensors;
 using AutoDiff.Kernels;
 
 namespace AutoDiff;
@@ -95,7 +94,7 @@ internal readonly struct MinOp<T> : IBinaryOp<T> where T : IFloatingPointIeee754
 internal readonly struct NegOp<T> : IUnaryOp<T> where T : IFloatingPointIeee754<T>
 {
     public static TensorOp Op => TensorOp.Neg;
-    public static void Forward(ReadOnlySpan<T> a, T alpha, Span<T> y) => TensorPrimitives.Negate(a, y);
+    public static void Forward(ReadOnlySpan<T> a, T alpha, Span<T> y) => SpanMath.Negate(a, y);
     public static Partial Partial => new(Negate: true);
 }
 

@@ -1,6 +1,6 @@
+using AutoDiff.Kernels;
 using System.Buffers;
 using System.Numerics;
-using System.Numerics.Tensors;
 
 namespace AutoDiff;
 
@@ -103,7 +103,7 @@ internal sealed class ConcatRule<T> : TensorRule<T> where T : IFloatingPointIeee
                 for (int o = 0; o < outer; o++)
                 {
                     var dr = d.Slice(o * width, width);
-                    TensorPrimitives.Add(dr, g.Slice(o * total * inner + offset, width), dr);
+                    SpanMath.Add(dr, g.Slice(o * total * inner + offset, width), dr);
                 }
             }
             offset += width;

@@ -1,5 +1,5 @@
+using AutoDiff.Kernels;
 using System.Numerics;
-using System.Numerics.Tensors;
 
 namespace AutoDiff;
 
@@ -7,7 +7,7 @@ namespace AutoDiff;
 internal readonly struct ExpOp<T> : IUnaryOp<T> where T : IFloatingPointIeee754<T>
 {
     public static TensorOp Op => TensorOp.Exp;
-    public static void Forward(ReadOnlySpan<T> a, T alpha, Span<T> y) => TensorPrimitives.Exp(a, y);
+    public static void Forward(ReadOnlySpan<T> a, T alpha, Span<T> y) => SpanMath.Exp(a, y);
     public static Partial Partial => new(Times: Factor.Out);
 }
 
@@ -15,7 +15,7 @@ internal readonly struct ExpOp<T> : IUnaryOp<T> where T : IFloatingPointIeee754<
 internal readonly struct LogOp<T> : IUnaryOp<T> where T : IFloatingPointIeee754<T>
 {
     public static TensorOp Op => TensorOp.Log;
-    public static void Forward(ReadOnlySpan<T> a, T alpha, Span<T> y) => TensorPrimitives.Log(a, y);
+    public static void Forward(ReadOnlySpan<T> a, T alpha, Span<T> y) => SpanMath.Log(a, y);
     public static Partial Partial => new(Over: Factor.A);
 }
 
@@ -34,7 +34,7 @@ internal sealed class PowRule<T> : TensorRule<T> where T : IFloatingPointIeee754
         t.Nodes[i].Alpha = c;
         var x = t.ValueOf(a.Index);
         var y = t.Nodes[i].Value.AsSpan(0, s.Length);
-        if (c == T.CreateTruncating(2)) TensorPrimitives.Multiply(x, x, y);
+        if (c == T.CreateTruncating(2)) SpanMath.Multiply(x, x, y);
         else if (c == T.One) x.CopyTo(y);
         else for (int k = 0; k < y.Length; k++) y[k] = T.Pow(x[k], c);
         return t.Handle(i);

@@ -1,5 +1,5 @@
+using AutoDiff.Kernels;
 using System.Numerics;
-using System.Numerics.Tensors;
 
 namespace AutoDiff;
 
@@ -159,7 +159,7 @@ internal static class IndexingOps
             for (int j = 0; j < count; j++)
             {
                 var to = d.Slice((o * n + idx[j]) * inner, inner);
-                TensorPrimitives.Add(to, g.Slice((o * count + j) * inner, inner), to);
+                SpanMath.Add(to, g.Slice((o * count + j) * inner, inner), to);
             }
     }
 
@@ -241,7 +241,7 @@ internal sealed class ScatterAddRule<T> : TensorRule<T> where T : IFloatingPoint
         var d = t.AdjointToWrite(n.A, out bool first);
         var gathered = first ? d : t.Scratch(sa.Length);
         IndexingOps.GatherRows(n.Shape, g, n.Axis, Indices(t, ref n), sa.Dims[n.Axis], gathered);
-        if (!first) TensorPrimitives.Add(d, gathered, d);
+        if (!first) SpanMath.Add(d, gathered, d);
     }
 
     public override void Vjp(TensorTape<T> t, int self, Var<T> gy, ReadOnlySpan<bool> needed, Span<Var<T>> grads)
@@ -284,7 +284,7 @@ internal sealed class PutAlongRule<T> : TensorRule<T> where T : IFloatingPointIe
         var d = t.AdjointToWrite(n.A, out bool first);
         var taken = first ? d : t.Scratch(sa.Length);
         IndexingOps.TakeAt(n.Shape, g, n.Axis, n.Ints.AsSpan(0, sa.Length), sa.Dims[n.Axis], taken);
-        if (!first) TensorPrimitives.Add(d, taken, d);
+        if (!first) SpanMath.Add(d, taken, d);
     }
 
     public override void Vjp(TensorTape<T> t, int self, Var<T> gy, ReadOnlySpan<bool> needed, Span<Var<T>> grads)

@@ -1,5 +1,5 @@
+using AutoDiff.Kernels;
 using System.Numerics;
-using System.Numerics.Tensors;
 
 namespace AutoDiff;
 
@@ -100,7 +100,7 @@ internal static class LayoutOps
         {
             if (back)
             {
-                if (step == 1) { var d = y.Slice(offset, len); TensorPrimitives.Add(d, x.Slice(row, len), d); }
+                if (step == 1) { var d = y.Slice(offset, len); SpanMath.Add(d, x.Slice(row, len), d); }
                 else for (int j = 0; j < len; j++) y[offset + j * step] += x[row + j];
             }
             else if (step == 1) x.Slice(offset, len).CopyTo(y.Slice(row, len));
@@ -241,7 +241,7 @@ internal sealed class SliceRule<T> : TensorRule<T> where T : IFloatingPointIeee7
         for (int o = 0; o < outer; o++)
         {
             var dr = d.Slice((o * full + start) * inner, length * inner);
-            TensorPrimitives.Add(dr, g.Slice(o * length * inner, length * inner), dr);
+            SpanMath.Add(dr, g.Slice(o * length * inner, length * inner), dr);
         }
     }
 
@@ -269,7 +269,7 @@ internal sealed class PadRule<T> : TensorRule<T> where T : IFloatingPointIeee754
         for (int o = 0; o < outer; o++)
         {
             var dr = d.Slice(o * window * inner, window * inner);
-            TensorPrimitives.Add(dr, g.Slice((o * full + start) * inner, window * inner), dr);
+            SpanMath.Add(dr, g.Slice((o * full + start) * inner, window * inner), dr);
         }
     }
 

@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Numerics.Tensors;
 using AutoDiff.Kernels;
 
 namespace AutoDiff;
@@ -56,7 +55,7 @@ internal static class PartialRules
             else
             {
                 var scaled = t.Scratch(so.Length);
-                TensorPrimitives.Multiply(g, c, scaled);
+                SpanMath.Multiply(g, c, scaled);
                 Broadcast.AccumulateReduced(so, scaled, si, t.AdjointToAdd(input));
             }
             return;
@@ -73,10 +72,10 @@ internal static class PartialRules
             if (f.Length == g.Length)
             {
                 var d = t.AdjointToWrite(input, out bool first);
-                if (first) { TensorPrimitives.Divide(g, f, d); return; }
+                if (first) { SpanMath.Divide(g, f, d); return; }
                 var quotient = t.Scratch(g.Length);
-                TensorPrimitives.Divide(g, f, quotient);
-                TensorPrimitives.Add(d, quotient, d);
+                SpanMath.Divide(g, f, quotient);
+                SpanMath.Add(d, quotient, d);
                 return;
             }
         }
@@ -86,17 +85,17 @@ internal static class PartialRules
         switch (p.Times)
         {
             case Factor.One: break;
-            case Factor.Alpha: TensorPrimitives.Multiply(c2, n.Alpha, tmp); c2 = tmp; break;
+            case Factor.Alpha: SpanMath.Multiply(c2, n.Alpha, tmp); c2 = tmp; break;
             case Factor.AGeB or Factor.ALtB:
                 Broadcast.Binary<T, GreaterOrEqualMaskKernel<T>>(t.ShapeOf(n.A), t.ValueOf(n.A), t.ShapeOf(n.B), t.ValueOf(n.B), so, tmp);
-                if (p.Times == Factor.ALtB) TensorPrimitives.Subtract(T.One, tmp, tmp);
-                TensorPrimitives.Multiply(tmp, g, tmp);
+                if (p.Times == Factor.ALtB) SpanMath.Subtract(T.One, tmp, tmp);
+                SpanMath.Multiply(tmp, g, tmp);
                 c2 = tmp;
                 break;
             case Factor.ALeB or Factor.AGtB:
                 Broadcast.Binary<T, GreaterOrEqualMaskKernel<T>>(t.ShapeOf(n.B), t.ValueOf(n.B), t.ShapeOf(n.A), t.ValueOf(n.A), so, tmp);
-                if (p.Times == Factor.AGtB) TensorPrimitives.Subtract(T.One, tmp, tmp);
-                TensorPrimitives.Multiply(tmp, g, tmp);
+                if (p.Times == Factor.AGtB) SpanMath.Subtract(T.One, tmp, tmp);
+                SpanMath.Multiply(tmp, g, tmp);
                 c2 = tmp;
                 break;
             default:
@@ -115,7 +114,7 @@ internal static class PartialRules
         }
         if (p.Negate)
         {
-            TensorPrimitives.Negate(c2, tmp);
+            SpanMath.Negate(c2, tmp);
             c2 = tmp;
         }
         Broadcast.AccumulateReduced(so, c2, si, t.AdjointToAdd(input));

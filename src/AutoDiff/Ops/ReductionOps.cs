@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Numerics.Tensors;
 using AutoDiff.Kernels;
 
 namespace AutoDiff;
@@ -23,7 +22,7 @@ internal static class ReductionOps
     {
         var t = a.Section;
         int i = t.Push(TensorOp.Sum, Shape.ScalarShape, a.Index, requiresGrad: t.RequiresGrad(a.Index));
-        t.Nodes[i].Value[0] = TensorPrimitives.Sum(t.ValueOf(a.Index));
+        t.Nodes[i].Value[0] = SpanMath.Sum(t.ValueOf(a.Index));
         return t.Handle(i);
     }
 
@@ -49,9 +48,9 @@ internal static class ReductionOps
         d.Clear();
         for (int o = 0; o < outer; o++)
         {
-            if (inner == 1) { d[o] = TensorPrimitives.Sum(x.Slice(o * len, len)); continue; }
+            if (inner == 1) { d[o] = SpanMath.Sum(x.Slice(o * len, len)); continue; }
             var row = d.Slice(o * inner, inner);
-            for (int j = 0; j < len; j++) TensorPrimitives.Add(row, x.Slice((o * len + j) * inner, inner), row);
+            for (int j = 0; j < len; j++) SpanMath.Add(row, x.Slice((o * len + j) * inner, inner), row);
         }
         return t.Handle(i);
     }
@@ -120,7 +119,7 @@ internal sealed class SumRule<T> : TensorRule<T> where T : IFloatingPointIeee754
     public override void Backward(TensorTape<T> t, ref TensorNode<T> n, int self, ReadOnlySpan<T> g)
     {
         var d = t.AdjointToWrite(n.A, out bool first);
-        if (first) d.Fill(g[0]); else TensorPrimitives.Add(d, g[0], d);
+        if (first) d.Fill(g[0]); else SpanMath.Add(d, g[0], d);
     }
 
     public override void Vjp(TensorTape<T> t, int self, Var<T> gy, ReadOnlySpan<bool> needed, Span<Var<T>> grads)
@@ -142,7 +141,7 @@ internal sealed class SumAxisRule<T> : TensorRule<T> where T : IFloatingPointIee
             for (int j = 0; j < len; j++)
             {
                 var dr = d.Slice((o * len + j) * inner, inner);
-                if (inner == 1) dr[0] += gr[0]; else TensorPrimitives.Add(dr, gr, dr);
+                if (inner == 1) dr[0] += gr[0]; else SpanMath.Add(dr, gr, dr);
             }
         }
     }

@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Numerics.Tensors;
 using AutoDiff.Kernels;
 
 namespace AutoDiff;
@@ -100,7 +99,7 @@ internal static class SelectionOps
         {
             var row = d.Slice(o * inner, inner);
             x.Slice(o * n * inner, inner).CopyTo(row);
-            for (int j = 1; j < n; j++) TensorPrimitives.Max(row, x.Slice((o * n + j) * inner, inner), row);
+            for (int j = 1; j < n; j++) SpanMath.Max(row, x.Slice((o * n + j) * inner, inner), row);
         }
         foreach (ref T m in d) if (!T.IsFinite(m)) m = T.Zero;
         return t.Handle(i);
