@@ -65,7 +65,7 @@ public static class ColdStart
         return runs;
     }
 
-    static ColdRun Launch(string self, string library, int batch, int threads, int steps)
+    internal static ColdRun Launch(string self, string library, int batch, int threads, int steps)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
         foreach (var a in new[] { self, "--mode", "child", "--library", library, "--batch", Str(batch), "--threads", Str(threads), "--steps", Str(steps) })

@@ -5,7 +5,7 @@ namespace AutoDiff.SideBySide;
 /// <summary>The harness's command line: <c>--name value</c> pairs, each with a default.</summary>
 public sealed record Options
 {
-    /// <summary><c>steady</c> (interleaved rounds), <c>cold</c> (fresh processes), <c>all</c> (both), or <c>child</c> (one cold run, internal).</summary>
+    /// <summary><c>steady</c> (interleaved rounds), <c>cold</c> (fresh processes), <c>all</c> (both), <c>alone</c> (steady state, each library in its own process), <c>gemm</c>, or <c>child</c> (one run, internal).</summary>
     public string Mode { get; init; } = "all";
     public int[] Batches { get; init; } = [1, 32, 128, 1024];
     public int[] Threads { get; init; } = [1, 2];
@@ -61,7 +61,7 @@ public sealed record Options
                 "--library" => o with { Library = value },
                 "--batch" => o with { Batch = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--launch-ticks" => o with { LaunchTicks = long.Parse(value, CultureInfo.InvariantCulture) },
-                _ => throw new ArgumentException($"Unknown option {name}. Options: --mode steady|cold|all, --batches 1,32, --threads 1,2, " +
+                _ => throw new ArgumentException($"Unknown option {name}. Options: --mode steady|cold|alone|gemm|all, --batches 1,32, --threads 1,2, " +
                     "--seconds 1.5, --gap-ms 0, --interop 0, --new-thread false, --repeats 3, --libraries autodiff,torch, --cold-threads 1, --steps 0."),
             };
         }

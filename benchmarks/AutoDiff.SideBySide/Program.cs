@@ -10,6 +10,7 @@ output.WriteLine($"load before: {Report.Load()}");
 List<SteadyResult>? steady = null;
 List<ColdRun>? cold = null;
 List<GemmResult>? gemm = null;
+List<AloneResult>? alone = null;
 if (options.Mode is "gemm")
 {
     output.WriteLine("GEMM, float32, interleaved rounds in one process:");
@@ -26,11 +27,16 @@ if (options.Mode is "steady" or "all")
     }
     else steady = Interleaved.Run(options, output);
 }
+if (options.Mode is "alone")
+{
+    output.WriteLine("steady state, each library alone in a fresh process per round:");
+    alone = Alone.Run(options, output);
+}
 if (options.Mode is "cold" or "all")
 {
     output.WriteLine($"cold start, a fresh process per library ({options.ColdThreads} thread(s)):");
     cold = ColdStart.Run(options, output);
 }
 output.WriteLine($"load after: {Report.Load()}");
-Report.Write(output, steady, cold, gemm);
+Report.Write(output, steady, cold, gemm, alone);
 return 0;

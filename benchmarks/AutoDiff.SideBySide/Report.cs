@@ -7,8 +7,18 @@ public static class Report
     public static string Load() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
-    public static void Write(TextWriter w, List<SteadyResult>? steady, List<ColdRun>? cold, List<GemmResult>? gemm)
+    public static void Write(TextWriter w, List<SteadyResult>? steady, List<ColdRun>? cold, List<GemmResult>? gemm, List<AloneResult>? alone = null)
     {
+        if (alone is not null)
+        {
+            w.WriteLine();
+            w.WriteLine("Each library alone in its own process (steady step: median of each process's last quarter; ratio per round):");
+            w.WriteLine();
+            w.WriteLine("| batch | threads | TorchSharp µs | AutoDiff µs | ratio (median of rounds) | lowest–highest | rounds |");
+            w.WriteLine("|---:|---:|---:|---:|---:|---:|---:|");
+            foreach (var r in alone)
+                w.WriteLine($"| {r.Batch} | {r.Threads} | {r.TorchUs:0.0} | {r.AutoDiffUs:0.0} | **{r.Ratio:0.00}** | {r.RatioMin:0.00}–{r.RatioMax:0.00} | {r.Rounds} |");
+        }
         if (gemm is not null)
         {
             w.WriteLine();

@@ -16,8 +16,8 @@ namespace AutoDiff.Kernels;
 /// and ran 2.7–3.6× slower than steady for its first ~1,000 steps. These loops skip tier 0
 /// (<c>AggressiveOptimization</c>). Unary functions run every element through the same vector code
 /// (a short tail through a one-vector buffer), so an element's result does not depend on its position.
-/// The reductions add in a fixed order (lane-wise, then across lanes, then the tail), independent of the
-/// thread count.
+/// The reductions add in a fixed order (four lane-wise sums, pairwise, across the lanes, then the tail),
+/// independent of the thread count.
 /// </remarks>
 internal static class SpanMath
 {
@@ -42,7 +42,11 @@ internal static class SpanMath
     /// <summary><c>d[i] = ln x[i]</c>.</summary>
     public static void Log<T>(ReadOnlySpan<T> x, Span<T> d) where T : IFloatingPointIeee754<T> => Unary<T, LogOperation<T>>(x, d);
 
-    /// <summary><c>Σ x[i]</c>: lane-wise sums of whole vectors, added across the lanes, then the tail in order.</summary>
+    /// <summary>
+    /// <c>Σ x[i]</c>: four lane-wise sums over blocks of four vectors (so the adds do not wait on each
+    /// other), then the remaining whole vectors into the first, the four added pairwise and across the
+    /// lanes, then the tail in order.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T Sum<T>(ReadOnlySpan<T> x) where T : IFloatingPointIeee754<T>
     {
@@ -51,15 +55,31 @@ internal static class SpanMath
         T s = T.Zero;
         if (Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported && n >= Vector512<T>.Count)
         {
-            var acc = Vector512<T>.Zero;
-            for (; i <= n - Vector512<T>.Count; i += Vector512<T>.Count) acc += Vector512.LoadUnsafe(ref xr, (nuint)i);
-            s = Vector512.Sum(acc);
+            int w = Vector512<T>.Count;
+            Vector512<T> a0 = default, a1 = default, a2 = default, a3 = default;
+            for (; i <= n - 4 * w; i += 4 * w)
+            {
+                a0 += Vector512.LoadUnsafe(ref xr, (nuint)i);
+                a1 += Vector512.LoadUnsafe(ref xr, (nuint)(i + w));
+                a2 += Vector512.LoadUnsafe(ref xr, (nuint)(i + 2 * w));
+                a3 += Vector512.LoadUnsafe(ref xr, (nuint)(i + 3 * w));
+            }
+            for (; i <= n - w; i += w) a0 += Vector512.LoadUnsafe(ref xr, (nuint)i);
+            s = Vector512.Sum((a0 + a1) + (a2 + a3));
         }
         else if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported && n >= Vector256<T>.Count)
         {
-            var acc = Vector256<T>.Zero;
-            for (; i <= n - Vector256<T>.Count; i += Vector256<T>.Count) acc += Vector256.LoadUnsafe(ref xr, (nuint)i);
-            s = Vector256.Sum(acc);
+            int w = Vector256<T>.Count;
+            Vector256<T> a0 = default, a1 = default, a2 = default, a3 = default;
+            for (; i <= n - 4 * w; i += 4 * w)
+            {
+                a0 += Vector256.LoadUnsafe(ref xr, (nuint)i);
+                a1 += Vector256.LoadUnsafe(ref xr, (nuint)(i + w));
+                a2 += Vector256.LoadUnsafe(ref xr, (nuint)(i + 2 * w));
+                a3 += Vector256.LoadUnsafe(ref xr, (nuint)(i + 3 * w));
+            }
+            for (; i <= n - w; i += w) a0 += Vector256.LoadUnsafe(ref xr, (nuint)i);
+            s = Vector256.Sum((a0 + a1) + (a2 + a3));
         }
         for (; i < n; i++) s += Unsafe.Add(ref xr, i);
         return s;
@@ -76,17 +96,33 @@ internal static class SpanMath
         T s = T.Zero;
         if (Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported && n >= Vector512<T>.Count)
         {
-            var acc = Vector512<T>.Zero;
-            for (; i <= n - Vector512<T>.Count; i += Vector512<T>.Count)
-                acc = VectorFma.Fma(Vector512.LoadUnsafe(ref xr, (nuint)i), Vector512.LoadUnsafe(ref yr, (nuint)i), acc);
-            s = Vector512.Sum(acc);
+            int w = Vector512<T>.Count;
+            Vector512<T> a0 = default, a1 = default, a2 = default, a3 = default;
+            for (; i <= n - 4 * w; i += 4 * w)
+            {
+                a0 = VectorFma.Fma(Vector512.LoadUnsafe(ref xr, (nuint)i), Vector512.LoadUnsafe(ref yr, (nuint)i), a0);
+                a1 = VectorFma.Fma(Vector512.LoadUnsafe(ref xr, (nuint)(i + w)), Vector512.LoadUnsafe(ref yr, (nuint)(i + w)), a1);
+                a2 = VectorFma.Fma(Vector512.LoadUnsafe(ref xr, (nuint)(i + 2 * w)), Vector512.LoadUnsafe(ref yr, (nuint)(i + 2 * w)), a2);
+                a3 = VectorFma.Fma(Vector512.LoadUnsafe(ref xr, (nuint)(i + 3 * w)), Vector512.LoadUnsafe(ref yr, (nuint)(i + 3 * w)), a3);
+            }
+            for (; i <= n - w; i += w)
+                a0 = VectorFma.Fma(Vector512.LoadUnsafe(ref xr, (nuint)i), Vector512.LoadUnsafe(ref yr, (nuint)i), a0);
+            s = Vector512.Sum((a0 + a1) + (a2 + a3));
         }
         else if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported && n >= Vector256<T>.Count)
         {
-            var acc = Vector256<T>.Zero;
-            for (; i <= n - Vector256<T>.Count; i += Vector256<T>.Count)
-                acc = VectorFma.Fma(Vector256.LoadUnsafe(ref xr, (nuint)i), Vector256.LoadUnsafe(ref yr, (nuint)i), acc);
-            s = Vector256.Sum(acc);
+            int w = Vector256<T>.Count;
+            Vector256<T> a0 = default, a1 = default, a2 = default, a3 = default;
+            for (; i <= n - 4 * w; i += 4 * w)
+            {
+                a0 = VectorFma.Fma(Vector256.LoadUnsafe(ref xr, (nuint)i), Vector256.LoadUnsafe(ref yr, (nuint)i), a0);
+                a1 = VectorFma.Fma(Vector256.LoadUnsafe(ref xr, (nuint)(i + w)), Vector256.LoadUnsafe(ref yr, (nuint)(i + w)), a1);
+                a2 = VectorFma.Fma(Vector256.LoadUnsafe(ref xr, (nuint)(i + 2 * w)), Vector256.LoadUnsafe(ref yr, (nuint)(i + 2 * w)), a2);
+                a3 = VectorFma.Fma(Vector256.LoadUnsafe(ref xr, (nuint)(i + 3 * w)), Vector256.LoadUnsafe(ref yr, (nuint)(i + 3 * w)), a3);
+            }
+            for (; i <= n - w; i += w)
+                a0 = VectorFma.Fma(Vector256.LoadUnsafe(ref xr, (nuint)i), Vector256.LoadUnsafe(ref yr, (nuint)i), a0);
+            s = Vector256.Sum((a0 + a1) + (a2 + a3));
         }
         for (; i < n; i++) s = T.FusedMultiplyAdd(Unsafe.Add(ref xr, i), Unsafe.Add(ref yr, i), s);
         return s;
