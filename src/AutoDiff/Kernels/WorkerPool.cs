@@ -38,9 +38,6 @@ internal static class WorkerPool
     private static long runs, parallelRuns, workerParts;
     private static readonly ManualResetEventSlim Finished = new(false, 1000);
 
-    /// <summary>How long a worker polls for the next call after finishing one (200 µs) before it blocks.</summary>
-    private static readonly long SpinTicks = System.Diagnostics.Stopwatch.Frequency / 5000;
-
     // The lock-object trap of Worker's constructor, for the caller's wait.
     static WorkerPool() => Finished.Wait(1);
 
@@ -131,23 +128,10 @@ internal static class WorkerPool
 
         public void Wake() => wake.Set();
 
-        /// <summary>
-        /// Polls for the next call for up to <see cref="SpinTicks"/> before blocking. A training step runs
-        /// its parallel products 30–150 µs apart (the element-wise work between them is single-threaded);
-        /// a worker that had gone to sleep needs a futex wake-up and a reschedule, so the caller ran most
-        /// parts itself: 2 threads gave 1.2× at batch 32. libtorch's OpenMP workers spin the same way.
-        /// </summary>
-        private void SpinForWork()
-        {
-            long deadline = System.Diagnostics.Stopwatch.GetTimestamp() + SpinTicks;
-            while (!wake.IsSet && System.Diagnostics.Stopwatch.GetTimestamp() < deadline) Thread.SpinWait(16);
-        }
-
         private void Loop()
         {
             while (true)
             {
-                SpinForWork();
                 wake.Wait();
                 wake.Reset();
                 var work = Volatile.Read(ref current);
