@@ -16,7 +16,8 @@ namespace AutoDiff;
 // scaling itself. 2ⁿ is applied with AVX-512's vscalefps (one rounding, exact subnormals) or, without
 // it, as two exact powers 2^⌊n/2⌋·2^⌈n/2⌉. On one machine every width takes the same path, so a lane's
 // result does not depend on where the vector loops hand over to narrower ones. NaN stays NaN,
-// +∞ → +∞, −∞ → 0. Double lanes use .NET's own double exponential.
+// +∞ → +∞, −∞ → 0. Double lanes use .NET's own double exponential. The three widths are spelled out
+// because .NET has no width-generic vector interface (as for tanh).
 public static partial class ActivationKernels
 {
     private const float ExpHigh = 89f, ExpLow = -104f;
