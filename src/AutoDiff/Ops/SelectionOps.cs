@@ -95,12 +95,22 @@ internal static class SelectionOps
         var (outer, n, inner) = ReductionOps.Split(s, ax);
         var x = t.ValueOf(a.Index);
         var d = t.Nodes[i].Value.AsSpan(0, so.Length);
-        for (int o = 0; o < outer; o++)
-        {
-            var row = d.Slice(o * inner, inner);
-            x.Slice(o * n * inner, inner).CopyTo(row);
-            for (int j = 1; j < n; j++) SpanMath.Max(row, x.Slice((o * n + j) * inner, inner), row);
-        }
+        if (inner == 1)
+            // The last axis (softmax over classes): a plain loop per row, not one span call per element.
+            for (int o = 0; o < outer; o++)
+            {
+                var row = x.Slice(o * n, n);
+                T m = row[0];
+                for (int j = 1; j < row.Length; j++) m = T.Max(m, row[j]);
+                d[o] = m;
+            }
+        else
+            for (int o = 0; o < outer; o++)
+            {
+                var row = d.Slice(o * inner, inner);
+                x.Slice(o * n * inner, inner).CopyTo(row);
+                for (int j = 1; j < n; j++) SpanMath.Max(row, x.Slice((o * n + j) * inner, inner), row);
+            }
         foreach (ref T m in d) if (!T.IsFinite(m)) m = T.Zero;
         return t.Handle(i);
     }
