@@ -28,9 +28,10 @@ fi
 # The TorchSharp projects are not part of AutoDiff.sln (libtorch is ~600 MB): build them here.
 dotnet build benchmarks/AutoDiff.SideBySide -c Release --nologo -v:q
 side=benchmarks/AutoDiff.SideBySide/bin/Release/net10.0/AutoDiff.SideBySide.dll
-dotnet "$side" --mode steady       # one process, interleaved rounds, 1 and 2 threads
+dotnet "$side" --mode steady --threads 1   # one process, interleaved rounds, 1 thread
+dotnet "$side" --mode alone --threads 2 --repeats 7   # 2 threads: each library alone in its own process
 dotnet "$side" --mode cold         # fresh processes, steps 1..N from launch
-dotnet "$side" --mode gemm         # GEMM against libtorch, 1 and 2 threads
+OMP_WAIT_POLICY=PASSIVE dotnet "$side" --mode gemm   # GEMM against libtorch, 1 and 2 threads (OpenMP workers passive, so they do not spin on the core AutoDiff's worker needs)
 
 if [ -z "${SIDE_BY_SIDE_ONLY:-}" ]; then
   dotnet build benchmarks/AutoDiff.Benchmarks.Torch -c Release --nologo -v:q

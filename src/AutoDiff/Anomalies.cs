@@ -1,7 +1,7 @@
-using AutoDiff.Kernels;
 using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using AutoDiff.Kernels;
 
 namespace AutoDiff;
 

@@ -1,8 +1,8 @@
-using AutoDiff.Kernels;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using AutoDiff.Kernels;
 
 namespace AutoDiff.Nn;
 

@@ -1,6 +1,6 @@
-using AutoDiff.Kernels;
 using System.Buffers;
 using System.Numerics;
+using AutoDiff.Kernels;
 
 namespace AutoDiff;
 

@@ -1,5 +1,5 @@
-using AutoDiff.Kernels;
 using System.Numerics;
+using AutoDiff.Kernels;
 
 namespace AutoDiff;
 
