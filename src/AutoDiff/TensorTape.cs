@@ -282,6 +282,7 @@ internal sealed partial class TensorTape<T> : ITensorTape where T : IFloatingPoi
     /// The first-order reverse sweep from node <paramref name="top"/>, seeded with 1 or <paramref name="seed"/>:
     /// each reached node's fused <see cref="TensorRule{T}.Backward"/> adds into its inputs' adjoints.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Sweep(int top, ReadOnlySpan<T> seed)
     {
         stamp++;

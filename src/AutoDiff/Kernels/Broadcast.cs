@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace AutoDiff.Kernels;
 
@@ -10,6 +11,7 @@ namespace AutoDiff.Kernels;
 internal static class Broadcast
 {
     /// <summary><c>d = op(a, b)</c> with <paramref name="a"/> and <paramref name="b"/> broadcast to <paramref name="outShape"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Binary<T, TOp>(Shape aShape, ReadOnlySpan<T> a, Shape bShape, ReadOnlySpan<T> b, Shape outShape, Span<T> d)
         where T : IFloatingPointIeee754<T> where TOp : IBinaryKernel<T>
     {
@@ -33,6 +35,7 @@ internal static class Broadcast
     /// <c>d += reduce(g)</c>: sums <paramref name="g"/> (shape <paramref name="outShape"/>) over the axes
     /// along which <paramref name="inShape"/> was broadcast — the adjoint of broadcasting.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AccumulateReduced<T>(Shape outShape, ReadOnlySpan<T> g, Shape inShape, Span<T> d)
         where T : IFloatingPointIeee754<T>
     {
@@ -102,6 +105,7 @@ internal static class Broadcast
         }
 
         /// <summary>Advances to the next row; false after the last.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public bool Next()
         {
             int r = outDims.Length;

@@ -168,6 +168,7 @@ internal static unsafe class GemmPacked<T, TKernel>
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MacroKernel(int mc, int nc, int kc, T* pa, in BPanels panels, T* c, nint ldc, bool overwrite, T* tile)
     {
         int mr = TKernel.Mr, nr = TKernel.Nr;
