@@ -4,26 +4,23 @@ namespace AutoDiff;
 
 /// <summary>
 /// A float64 value recorded on a <see cref="Tape"/>. Arithmetic on scalars records the operation;
-/// <see cref="Tape.Backward(Scalar)"/> then fills <see cref="Grad"/>. A 16-byte handle (the tape and
-/// one word holding the node's index and the tape's generation): copying it copies the reference, not
-/// the value, and it is passed and returned in two registers.
+/// <see cref="Tape.Backward(Scalar)"/> then fills <see cref="Grad"/>. A 24-byte handle: copying it
+/// copies the reference, not the value.
 /// </summary>
 public readonly struct Scalar
 {
     internal readonly ScalarTape? Store;
-    // The node's index (low 32 bits) and the generation it was recorded in (high 32 bits). Sixteen bytes
-    // in all, so the handle travels in registers: at 24 bytes (with a cached copy of the value) every
-    // operation returned it through a hidden buffer, storing the tape reference with a write barrier.
-    private readonly long key;
+    internal readonly int Index;
+    internal readonly int Generation;
+    private readonly double value; // a copy of the tape's value, so operators need not read the tape
 
-    internal Scalar(ScalarTape store, int index, int generation)
+    internal Scalar(ScalarTape store, int index, int generation, double value)
     {
         Store = store;
-        key = (uint)index | (long)generation << 32;
+        Index = index;
+        Generation = generation;
+        this.value = value;
     }
-
-    internal int Index => (int)key;
-    internal int Generation => (int)(key >> 32);
 
     /// <summary>The value computed when this scalar was recorded.</summary>
     public double Value
@@ -31,7 +28,7 @@ public readonly struct Scalar
         get
         {
             _ = Owner;
-            return V;
+            return value;
         }
     }
 
@@ -51,8 +48,7 @@ public readonly struct Scalar
     }
 
     /// <inheritdoc/>
-    public override string ToString() =>
-        Store is null ? "Scalar(default)" : Generation != Store.Generation ? "Scalar(recorded before Reset)" : $"Scalar({V})";
+    public override string ToString() => Store is null ? "Scalar(default)" : $"Scalar({value})";
 
     /// <summary>True for <c>default(Scalar)</c>; the higher-order rules use it for a zero adjoint or tangent.</summary>
     internal bool IsDefault => Store is null;
@@ -81,8 +77,7 @@ public readonly struct Scalar
         throw new InvalidOperationException($"A Scalar was recorded before Reset() (generation {stale.Generation}; the tape is at generation {stale.Store!.Generation}).");
     }
 
-    /// <summary>The recorded value, read from the tape (the handle must be checked first: Same or One).</summary>
-    internal double V => Store!.Nodes[Index].Value;
+    internal double V => value;
 
     /// <summary><c>a + b</c>; ∂/∂a = 1, ∂/∂b = 1.</summary>
     public static Scalar operator +(Scalar a, Scalar b) => Same(a, b).Push(ScalarOp.Add, a.V + b.V, a, b);

@@ -112,7 +112,7 @@ internal sealed partial class ScalarTape
         n.B = b;
         n.Op = op;
         Count = i + 1;
-        return new Scalar(this, i, Generation);
+        return new Scalar(this, i, Generation, value);
     }
 
     /// <summary>A custom unary op: its derivative in the constants, its function object (or null) beside it.</summary>
@@ -173,7 +173,7 @@ internal sealed partial class ScalarTape
         Nodes[i] = new ScalarNode { Value = value, PartialA = pa, PartialB = pb, A = a, B = b, Op = Owner.IsRecording ? op : ScalarOp.Constant };
         Count = i + 1;
         if (Owner.DetectAnomalies) Anomalies.OnRecorded(this, i, value);
-        return new Scalar(this, i, Generation);
+        return new Scalar(this, i, Generation, value);
     }
 
     private void GrowConsts()
@@ -183,7 +183,7 @@ internal sealed partial class ScalarTape
     }
 
     /// <summary>A handle to node <paramref name="i"/>, for the rules that read it.</summary>
-    public Scalar Handle(int i) => new(this, i, Generation);
+    public Scalar Handle(int i) => new(this, i, Generation, Nodes[i].Value);
 
     /// <summary>The finished gradient of <paramref name="s"/> after the last sweep (0 if the sweep did not reach it).</summary>
     public double GradientAfterSweep(Scalar s)
