@@ -73,6 +73,31 @@ public class SpanMathTests
         Assert.All(l, v => Assert.Equal(log, v));
     }
 
+    /// <summary>(a, b, max, min) as IEEE 754:2019 maximum and minimum give them: NaN wins, +0 is above −0.</summary>
+    public static TheoryData<string, float, float, float, float> Extremes() => new()
+    {
+        { "NaN second", 1f, float.NaN, float.NaN, float.NaN },
+        { "NaN first", float.NaN, 1f, float.NaN, float.NaN },
+        { "-0 then +0", -0f, 0f, 0f, -0f },
+        { "+0 then -0", 0f, -0f, 0f, -0f },
+        { "ordinary", 2f, -3f, 2f, -3f },
+    };
+
+    [Theory]
+    [MemberData(nameof(Extremes))]
+    public void Max_and_min_follow_ieee_maximum_and_minimum_in_every_lane(string name, float a, float b, float max, float min)
+    {
+        _ = name;
+        var x = Enumerable.Repeat(a, 19).ToArray(); // one 512-bit vector and a scalar tail
+        var y = Enumerable.Repeat(b, 19).ToArray();
+        var hi = new float[19];
+        var lo = new float[19];
+        SpanMath.Max<float>(x, y, hi);
+        SpanMath.Min<float>(x, y, lo);
+        Assert.All(hi, v => Assert.Equal(BitConverter.SingleToInt32Bits(max), BitConverter.SingleToInt32Bits(v)));
+        Assert.All(lo, v => Assert.Equal(BitConverter.SingleToInt32Bits(min), BitConverter.SingleToInt32Bits(v)));
+    }
+
     [Fact]
     public void Sum_and_dot_match_double_sums_at_every_length()
     {
