@@ -107,7 +107,7 @@ internal static class Ops
         }, Spelling.Infix("/", Precedences.Multiplicative), Spelling.Infix("/", Precedences.Multiplicative), Spelling.Infix("/", Precedences.Multiplicative)),
         Operator(Op.Neg, (d, n, id) => d.G.Neg(d.D(n.A)), Special, Special, Special),
 
-        // vectors call ActivationKernels.Exp: .NET's float VectorN.Exp computes in double, about 2.5x slower
+        // vectors call ActivationKernels.Exp: .NET's float VectorN.Exp computes in double (sigmoid over 131,072 floats: 174 -> 82 us)
         new(Op.Exp, "Exp", Math.Exp, (d, n, id) => d.G.Mul(id, d.D(n.A)),
             Spelling.Call("{M}.Exp({0})"), Spelling.Call("ActivationKernels.Exp({0})"), Spelling.Call("{E}Exp, {0})")),
         // d ln(a/b) = da/a − db/b and d ln(a·b) = da/a + db/b: no quotient of quotients
