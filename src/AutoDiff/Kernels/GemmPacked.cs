@@ -70,7 +70,7 @@ internal static unsafe class GemmPacked<T, TKernel>
     public static void Run(in GemmArgs<T> g, int maxThreads)
     {
         long flops = (long)g.M * g.N * g.K;
-        bool splitRows = g.M >= g.N && Ceil(g.N, TKernel.Nr) < 2 * maxThreads;
+        bool splitRows = g.M >= g.N;
         int units = splitRows ? Ceil(g.M, TKernel.Mr) : Ceil(g.N, TKernel.Nr);
         int parts = (int)Math.Min(Math.Min(maxThreads, units), Math.Max(1, flops / MinWorkPerThread));
         if (parts <= 1)
