@@ -48,7 +48,7 @@ internal static class Anomalies
     public static void CheckValue<T>(TensorTape<T> t, int i) where T : IFloatingPointIeee754<T>
     {
         var v = t.ValueOf(i);
-        int bad = FirstNonFinite(v);
+        int bad = SpanMath.IndexOfNonFinite(v);
         if (bad >= 0) Throw(t, i, $"value {v[bad]} at element {bad}");
     }
 
@@ -58,16 +58,9 @@ internal static class Anomalies
         {
             if (input < 0 || !t.RequiresGrad(input) || t.Nodes[input].GradStamp == 0) continue;
             var g = t.AdjointToAdd(input);
-            int bad = FirstNonFinite(g);
+            int bad = SpanMath.IndexOfNonFinite(g);
             if (bad >= 0) Throw(t, i, $"gradient {g[bad]} at element {bad} of its input #{input}");
         }
-    }
-
-    private static int FirstNonFinite<T>(ReadOnlySpan<T> v) where T : IFloatingPointIeee754<T>
-    {
-        if (T.IsFinite(SpanMath.Sum(v) * T.Zero)) return -1; // a fast pass: Σv·0 is 0 unless some v is NaN or ±∞
-        for (int k = 0; k < v.Length; k++) if (!T.IsFinite(v[k])) return k;
-        return -1;
     }
 
     private static void Throw<T>(TensorTape<T> t, int i, string what) where T : IFloatingPointIeee754<T>

@@ -128,6 +128,18 @@ internal static class SpanMath
         return s;
     }
 
+    /// <summary>
+    /// The index of the first NaN or ±∞ in <paramref name="v"/>, or −1. A fast pass first: <c>Σv·0</c> is 0
+    /// unless some element is NaN or ±∞, or the finite elements' sum overflows; only then are the elements
+    /// read one by one, so a finite span whose sum overflows still gives −1.
+    /// </summary>
+    public static int IndexOfNonFinite<T>(ReadOnlySpan<T> v) where T : IFloatingPointIeee754<T>
+    {
+        if (T.IsFinite(Sum(v) * T.Zero)) return -1;
+        for (int k = 0; k < v.Length; k++) if (!T.IsFinite(v[k])) return k;
+        return -1;
+    }
+
     /// <summary><c>d[i] = f(x[i])</c> at one vector width; the last partial vector goes through a one-vector buffer.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Unary<T, TOp>(ReadOnlySpan<T> x, Span<T> d) where T : IFloatingPointIeee754<T> where TOp : IUnaryOperation<T>

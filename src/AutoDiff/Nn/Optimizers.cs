@@ -63,9 +63,10 @@ public abstract class Optimizer<T> where T : IFloatingPointIeee754<T>
             var g = p.Grad;
             if (g.Length != p.Value.Length)
                 throw new InvalidOperationException($"Parameter {p.Name}: gradient of {g.Length} elements for a value of {p.Value.Length}.");
-            if (!T.IsFinite(SpanMath.Sum(g) * T.Zero)) // Σg·0 is 0 unless some g is NaN or ±∞
+            int bad = SpanMath.IndexOfNonFinite(g);
+            if (bad >= 0)
                 throw new InvalidOperationException(
-                    $"Parameter {p.Name}: its gradient holds {g[IndexOfNonFinite(g)]} at element {IndexOfNonFinite(g)}; no parameter was updated. " +
+                    $"Parameter {p.Name}: its gradient holds {g[bad]} at element {bad}; no parameter was updated. " +
                     "Set Tape.DetectAnomalies = true on the tape that recorded the loss to find the operation that produced it.");
         }
         Steps++;
@@ -76,12 +77,6 @@ public abstract class Optimizer<T> where T : IFloatingPointIeee754<T>
             if (WeightDecay > 0) SpanMath.Multiply(value, shrink, value);
             Update(i, value, parameters[i].Grad);
         }
-    }
-
-    private static int IndexOfNonFinite(ReadOnlySpan<T> g)
-    {
-        for (int k = 0; k < g.Length; k++) if (!T.IsFinite(g[k])) return k;
-        return -1;
     }
 
     /// <summary>Updates one parameter (number <paramref name="slot"/> in the list) from its gradient.</summary>

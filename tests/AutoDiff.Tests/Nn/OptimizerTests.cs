@@ -21,6 +21,19 @@ public class OptimizerTests
     }
 
     [Fact]
+    public void Finite_gradients_whose_sum_overflows_are_applied_not_refused()
+    {
+        // ∂L/∂w = c = 3e38 per element: finite, but Σ over the two overflows float to ∞, which the
+        // optimisers' fast NaN/∞ check (Σg·0) must not take for a bad gradient.
+        var p = new Parameter<float>("w", Tensor.From<float>([0f, 0f]));
+        var tape = new Tape();
+        var v = p.On(tape);
+        tape.Backward((v * tape.Constant(Tensor.From<float>([3e38f, 3e38f]))).Sum());
+        new Sgd<float>(0.5).Step([p]);
+        Assert.Equal([-1.5e38f, -1.5e38f], p.Value.Data);
+    }
+
+    [Fact]
     public void Sgd_steps_against_the_gradient()
     {
         // w ← w − η·w = 0.9w
