@@ -41,21 +41,35 @@ internal static unsafe class ConvolutionDriver<T, TV, TS> where T : unmanaged, I
         int* taps = Taps(g);
         int* rowOffsets = Ints(ref rowBuffer, job.Rows);
         for (int r = 0; r < job.Rows; r++) rowOffsets[r] = r * job.Pitch;
-        fixed (T* pw = w)
-            for (int gi = 0; gi < g.Groups; gi++)
-                for (int panel = 0; panel < job.Panels; panel++)
-                {
-                    T* a = packed + (gi * job.Panels + panel) * job.Rows * g.Kg;
-                    for (int k = 0; k < g.Kg; k++)
-                        for (int r = 0, o = panel * job.Rows; r < job.Rows; r++, o++)
-                            a[k * job.Rows + r] = o < g.Og ? pw[(gi * g.Og + o) * g.Kg + k] : T.Zero;
-                }
+        PackWeight(w, g, job.Panels, job.Rows, lanesAlongK: false, packed);
         job.Packed = packed; job.Taps = taps; job.RowOffsets = rowOffsets;
         fixed (T* px = x) fixed (T* py = y)
         {
             job.X = px; job.Y = py;
             Split(job, g.N);
         }
+    }
+
+    /// <summary>
+    /// Packs each group's Og×Kg weight w[o, k] into panels of <paramref name="rows"/> lanes, zero past the
+    /// last: lanes along o (the forward's output channels) or along k (x̄'s taps, <paramref name="lanesAlongK"/>);
+    /// panel (gi, panel) holds <c>a[d·rows + r]</c> for depth d along the other axis.
+    /// </summary>
+    private static void PackWeight(ReadOnlySpan<T> w, in Conv2dGeometry g, int panels, int rows, bool lanesAlongK, T* packed)
+    {
+        int lanes = lanesAlongK ? g.Kg : g.Og, depth = lanesAlongK ? g.Og : g.Kg;
+        fixed (T* pw = w)
+            for (int gi = 0; gi < g.Groups; gi++)
+                for (int panel = 0; panel < panels; panel++)
+                {
+                    T* a = packed + (gi * panels + panel) * rows * depth;
+                    for (int d = 0; d < depth; d++)
+                        for (int r = 0, l = panel * rows; r < rows; r++, l++)
+                        {
+                            int o = lanesAlongK ? d : l, k = lanesAlongK ? l : d;
+                            a[d * rows + r] = l < lanes ? pw[(gi * g.Og + o) * g.Kg + k] : T.Zero;
+                        }
+                }
     }
 
     private static void ForwardImages(Images job, int n0, int n1)
@@ -123,15 +137,7 @@ internal static unsafe class ConvolutionDriver<T, TV, TS> where T : unmanaged, I
         int* offsets = Ints(ref rowBuffer, g.Og + job.Rows);
         for (int o = 0; o < g.Og; o++) offsets[o] = o * job.Pitch;
         for (int r = 0; r < job.Rows; r++) offsets[g.Og + r] = r * job.Pitch;
-        fixed (T* pw = w)
-            for (int gi = 0; gi < g.Groups; gi++)
-                for (int panel = 0; panel < job.Panels; panel++)
-                {
-                    T* a = packed + (gi * job.Panels + panel) * job.Rows * g.Og;
-                    for (int o = 0; o < g.Og; o++)
-                        for (int r = 0, k = panel * job.Rows; r < job.Rows; r++, k++)
-                            a[o * job.Rows + r] = k < g.Kg ? pw[(gi * g.Og + o) * g.Kg + k] : T.Zero;
-                }
+        PackWeight(w, g, job.Panels, job.Rows, lanesAlongK: true, packed);
         job.Packed = packed; job.Taps = taps; job.RowOffsets = offsets;
         fixed (T* pgy = gy) fixed (T* pgx = gx)
         {
