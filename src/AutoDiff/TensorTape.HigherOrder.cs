@@ -51,9 +51,7 @@ internal sealed partial class TensorTape<T>
                     TensorRules<T>.Of(Nodes[i].Op).Vjp(this, i, gy, needed, grads.AsSpan(0, inputs.Length));
                     for (int k = 0; k < inputs.Length; k++)
                     {
-                        if (!needed[k] || grads[k].IsDefault) continue;
-                        ref var a = ref adjoints[inputs[k]];
-                        a = a.IsDefault ? grads[k] : a + grads[k];
+                        if (needed[k]) adjoints[inputs[k]] = TensorRule<T>.SumOfTerms(adjoints[inputs[k]], grads[k]);
                     }
                 }
                 finally

@@ -141,13 +141,9 @@ internal sealed class BinaryRule<T, TOp> : TensorRule<T> where T : IFloatingPoin
             var (da, db) = (tangents[0], tangents[1]); // a ± b: ẏ = ȧ ± ḃ in one pass
             return ReductionOps.BroadcastTo(TOp.PartialB.Negate ? da - db : da + db, t.ShapeOf(self));
         }
-        Var<T> sum = default;
-        if (!tangents[0].IsDefault) sum = PartialRules.Jvp(t, self, TOp.PartialA, tangents[0]);
-        if (!tangents[1].IsDefault)
-        {
-            var term = PartialRules.Jvp(t, self, TOp.PartialB, tangents[1]);
-            sum = sum.IsDefault ? term : sum + term;
-        }
+        var sum = SumOfTerms(
+            tangents[0].IsDefault ? default : PartialRules.Jvp(t, self, TOp.PartialA, tangents[0]),
+            tangents[1].IsDefault ? default : PartialRules.Jvp(t, self, TOp.PartialB, tangents[1]));
         return ReductionOps.BroadcastTo(sum, t.ShapeOf(self));
     }
 }

@@ -138,14 +138,9 @@ internal sealed class Conv2dRule<T> : TensorRule<T> where T : IFloatingPointIeee
     public override Var<T> Jvp(TensorTape<T> t, int self, ReadOnlySpan<Var<T>> tangents)
     {
         ref var n = ref t.Nodes[self];
-        Var<T> sum = default;
-        if (!tangents[0].IsDefault) sum = ConvolutionOps.Forward(tangents[0], t.VarOf(n.B), n.Axis, n.Offset);
-        if (!tangents[1].IsDefault)
-        {
-            var term = ConvolutionOps.Forward(t.VarOf(n.A), tangents[1], n.Axis, n.Offset);
-            sum = sum.IsDefault ? term : sum + term;
-        }
-        return sum;
+        return SumOfTerms(
+            tangents[0].IsDefault ? default : ConvolutionOps.Forward(tangents[0], t.VarOf(n.B), n.Axis, n.Offset),
+            tangents[1].IsDefault ? default : ConvolutionOps.Forward(t.VarOf(n.A), tangents[1], n.Axis, n.Offset));
     }
 }
 
@@ -177,14 +172,9 @@ internal sealed class Conv2dInputRule<T> : TensorRule<T> where T : IFloatingPoin
     public override Var<T> Jvp(TensorTape<T> t, int self, ReadOnlySpan<Var<T>> tangents)
     {
         ref var n = ref t.Nodes[self];
-        Var<T> sum = default;
-        if (!tangents[0].IsDefault) sum = ConvolutionOps.Input(tangents[0], t.VarOf(n.B), n.Shape, n.Axis, n.Offset);
-        if (!tangents[1].IsDefault)
-        {
-            var term = ConvolutionOps.Input(t.VarOf(n.A), tangents[1], n.Shape, n.Axis, n.Offset);
-            sum = sum.IsDefault ? term : sum + term;
-        }
-        return sum;
+        return SumOfTerms(
+            tangents[0].IsDefault ? default : ConvolutionOps.Input(tangents[0], t.VarOf(n.B), n.Shape, n.Axis, n.Offset),
+            tangents[1].IsDefault ? default : ConvolutionOps.Input(t.VarOf(n.A), tangents[1], n.Shape, n.Axis, n.Offset));
     }
 }
 
@@ -216,13 +206,8 @@ internal sealed class Conv2dWeightRule<T> : TensorRule<T> where T : IFloatingPoi
     public override Var<T> Jvp(TensorTape<T> t, int self, ReadOnlySpan<Var<T>> tangents)
     {
         ref var n = ref t.Nodes[self];
-        Var<T> sum = default;
-        if (!tangents[0].IsDefault) sum = ConvolutionOps.Weight(tangents[0], t.VarOf(n.B), n.Shape, n.Axis, n.Offset);
-        if (!tangents[1].IsDefault)
-        {
-            var term = ConvolutionOps.Weight(t.VarOf(n.A), tangents[1], n.Shape, n.Axis, n.Offset);
-            sum = sum.IsDefault ? term : sum + term;
-        }
-        return sum;
+        return SumOfTerms(
+            tangents[0].IsDefault ? default : ConvolutionOps.Weight(tangents[0], t.VarOf(n.B), n.Shape, n.Axis, n.Offset),
+            tangents[1].IsDefault ? default : ConvolutionOps.Weight(t.VarOf(n.A), tangents[1], n.Shape, n.Axis, n.Offset));
     }
 }

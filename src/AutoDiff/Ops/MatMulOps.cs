@@ -220,13 +220,8 @@ internal sealed class MatMulRule<T> : TensorRule<T> where T : IFloatingPointIeee
         ref var node = ref t.Nodes[self];
         var (a, b) = (t.VarOf(node.A), t.VarOf(node.B));
         bool ta = node.TransposeA, tb = node.TransposeB;
-        Var<T> sum = default;
-        if (!tangents[0].IsDefault) sum = MatMulOps.MatMul(tangents[0], b, ta, tb);
-        if (!tangents[1].IsDefault)
-        {
-            var term = MatMulOps.MatMul(a, tangents[1], ta, tb);
-            sum = sum.IsDefault ? term : sum + term;
-        }
-        return sum;
+        return SumOfTerms(
+            tangents[0].IsDefault ? default : MatMulOps.MatMul(tangents[0], b, ta, tb),
+            tangents[1].IsDefault ? default : MatMulOps.MatMul(a, tangents[1], ta, tb));
     }
 }

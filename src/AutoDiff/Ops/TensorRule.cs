@@ -27,6 +27,9 @@ internal abstract class TensorRule<T> where T : IFloatingPointIeee754<T>
 
     /// <summary>In tape operations: <c>ẏ = Σₖ (∂y/∂xₖ)·ẋₖ</c>, of y's shape; <c>tangents[k]</c> is <c>default</c> where ẋₖ = 0 (not all are).</summary>
     public abstract Var<T> Jvp(TensorTape<T> t, int self, ReadOnlySpan<Var<T>> tangents);
+
+    /// <summary><c>a + b</c> where <c>default</c> stands for zero (an absent tangent term or adjoint contribution).</summary>
+    internal static Var<T> SumOfTerms(Var<T> a, Var<T> b) => a.IsDefault ? b : b.IsDefault ? a : a + b;
 }
 
 /// <summary>
