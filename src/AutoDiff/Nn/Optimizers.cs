@@ -53,6 +53,13 @@ public abstract class Optimizer<T> where T : IFloatingPointIeee754<T>
     /// checked first: a NaN or ±∞ (a diverged or broken loss) throws naming the parameter and the
     /// element, and then no parameter has been changed, so one bad batch never poisons the weights.
     /// </summary>
+    /// <remarks>
+    /// When the step's products ran on several threads (<see cref="Kernels.Parallelism.MaxThreads"/>), the
+    /// built-in optimisers check and update each large parameter in ranges on the same threads, so each
+    /// core works on the part of the weights and gradients its caches already hold (see
+    /// <see cref="OptimizerRanges{T}"/>). Their update is element-wise, so the result is bit-identical
+    /// for any thread count.
+    /// </remarks>
     /// <exception cref="InvalidOperationException">A gradient is missing, has the wrong length or is not finite.</exception>
     public void Step(IReadOnlyList<Parameter<T>> parameters)
     {
@@ -60,24 +67,53 @@ public abstract class Optimizer<T> where T : IFloatingPointIeee754<T>
         for (int i = 0; i < parameters.Count; i++)
         {
             var p = parameters[i] ?? throw new ArgumentNullException(nameof(parameters), $"Parameter {i} is null.");
-            var g = p.Grad;
-            if (g.Length != p.Value.Length)
-                throw new InvalidOperationException($"Parameter {p.Name}: gradient of {g.Length} elements for a value of {p.Value.Length}.");
-            int bad = SpanMath.IndexOfNonFinite(g);
+            if (p.Grad.Length != p.Value.Length)
+                throw new InvalidOperationException($"Parameter {p.Name}: gradient of {p.Grad.Length} elements for a value of {p.Value.Length}.");
+        }
+        var split = Elementwise ? (ranges ??= new OptimizerRanges<T>(this)).Plan(parameters) : null;
+        split?.Check();
+        for (int i = 0; i < parameters.Count; i++)
+        {
+            var g = parameters[i].Grad;
+            int bad = split is not null && split.IsSplit(i) ? split.FirstBad(i) : SpanMath.IndexOfNonFinite(g);
             if (bad >= 0)
                 throw new InvalidOperationException(
-                    $"Parameter {p.Name}: its gradient holds {g[bad]} at element {bad}; no parameter was updated. " +
+                    $"Parameter {parameters[i].Name}: its gradient holds {g[bad]} at element {bad}; no parameter was updated. " +
                     "Set Tape.DetectAnomalies = true on the tape that recorded the loss to find the operation that produced it.");
         }
         Steps++;
-        T shrink = T.CreateChecked(1 - LearningRate * WeightDecay);
         for (int i = 0; i < parameters.Count; i++)
         {
-            var value = parameters[i].Value.Span;
-            if (WeightDecay > 0) SpanMath.Multiply(value, shrink, value);
-            Update(i, value, parameters[i].Grad);
+            if (Elementwise) PrepareState(i, parameters[i].Value.Length);
+            if (split is null || !split.IsSplit(i)) UpdateWithDecay(i, 0, parameters[i].Value.Span, parameters[i].Grad);
         }
+        split?.Update();
+        ranges?.EndStep();
     }
+
+    private OptimizerRanges<T>? ranges;
+
+    /// <summary>Elements [start, start + value.Length) of parameter <paramref name="slot"/>: w ← (1 − η·λ)·w, then the optimiser's update.</summary>
+    internal void UpdateWithDecay(int slot, int start, Span<T> value, ReadOnlySpan<T> grad)
+    {
+        if (WeightDecay > 0) SpanMath.Multiply(value, T.CreateChecked(1 - LearningRate * WeightDecay), value);
+        if (Elementwise) UpdateRange(slot, start, value, grad);
+        else Update(slot, value, grad);
+    }
+
+    /// <summary>
+    /// True when the update of element j reads and writes element j alone (of the value, the gradient and
+    /// the optimiser's state), so <see cref="Step"/> may update a parameter in ranges, on several threads.
+    /// The built-in optimisers are; they implement <see cref="PrepareState"/> and <see cref="UpdateRange"/>.
+    /// </summary>
+    private protected virtual bool Elementwise => false;
+
+    /// <summary>Creates the state of parameter <paramref name="slot"/> (of <paramref name="length"/> elements) if it has none yet: before any range of it is updated.</summary>
+    private protected virtual void PrepareState(int slot, int length) { }
+
+    /// <summary>Updates elements [start, start + value.Length) of parameter <paramref name="slot"/>, whose state exists.</summary>
+    private protected virtual void UpdateRange(int slot, int start, Span<T> value, ReadOnlySpan<T> grad) =>
+        throw new NotSupportedException($"{GetType().Name} does not update in ranges.");
 
     /// <summary>Updates one parameter (number <paramref name="slot"/> in the list) from its gradient.</summary>
     protected abstract void Update(int slot, Span<T> value, ReadOnlySpan<T> grad);
@@ -98,7 +134,11 @@ public abstract class Optimizer<T> where T : IFloatingPointIeee754<T>
 public sealed class Sgd<T>(double learningRate) : Optimizer<T>(learningRate) where T : IFloatingPointIeee754<T>
 {
     /// <inheritdoc/>
-    protected override void Update(int slot, Span<T> value, ReadOnlySpan<T> grad) =>
+    protected override void Update(int slot, Span<T> value, ReadOnlySpan<T> grad) => UpdateRange(slot, 0, value, grad);
+
+    private protected override bool Elementwise => true;
+
+    private protected override void UpdateRange(int slot, int start, Span<T> value, ReadOnlySpan<T> grad) =>
         Kernels.Axpy.AddScaled(T.CreateChecked(-LearningRate), grad, value);
 }
 
@@ -120,7 +160,17 @@ public sealed class Momentum<T> : Optimizer<T> where T : IFloatingPointIeee754<T
     /// <inheritdoc/>
     protected override void Update(int slot, Span<T> value, ReadOnlySpan<T> grad)
     {
-        var v = State(velocity, slot, value.Length);
+        PrepareState(slot, value.Length);
+        UpdateRange(slot, 0, value, grad);
+    }
+
+    private protected override bool Elementwise => true;
+
+    private protected override void PrepareState(int slot, int length) => State(velocity, slot, length);
+
+    private protected override void UpdateRange(int slot, int start, Span<T> value, ReadOnlySpan<T> grad)
+    {
+        var v = velocity[slot].AsSpan(start, value.Length);
         Kernels.Axpy.ScaleAdd(T.CreateChecked(Mu), v, grad);
         Kernels.Axpy.AddScaled(T.CreateChecked(-LearningRate), v, value);
     }
@@ -153,18 +203,32 @@ public sealed class Adam<T> : Optimizer<T> where T : IFloatingPointIeee754<T>
     public double Epsilon { get; }
 
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a hot loop: skip tier 0
     protected override void Update(int slot, Span<T> value, ReadOnlySpan<T> grad)
     {
-        var m = State(first, slot, value.Length);
-        var v = State(second, slot, value.Length);
+        PrepareState(slot, value.Length);
+        UpdateRange(slot, 0, value, grad);
+    }
+
+    private protected override bool Elementwise => true;
+
+    private protected override void PrepareState(int slot, int length)
+    {
+        State(first, slot, length);
+        State(second, slot, length);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a hot loop: skip tier 0
+    private protected override void UpdateRange(int slot, int start, Span<T> value, ReadOnlySpan<T> grad)
+    {
+        var m = first[slot].AsSpan(start, value.Length);
+        var v = second[slot].AsSpan(start, value.Length);
         T b1 = T.CreateChecked(Beta1), b2 = T.CreateChecked(Beta2), eps = T.CreateChecked(Epsilon);
         T c1 = T.CreateChecked(1 - Math.Pow(Beta1, Steps)), c2 = T.CreateChecked(1 - Math.Pow(Beta2, Steps));
         // η·m̂/(√v̂ + ε) with m̂ = m/c1, v̂ = v/c2, as (η/c1)·m/(√(v·(1/c2)) + ε): one division and one
         // square root per element instead of three divisions (they were most of the update's time).
         T lrOverC1 = T.CreateChecked(LearningRate) / c1, invC2 = T.One / c2;
         int i = 0;
-        ref T mr = ref MemoryMarshal.GetArrayDataReference(m), vr = ref MemoryMarshal.GetArrayDataReference(v);
+        ref T mr = ref MemoryMarshal.GetReference(m), vr = ref MemoryMarshal.GetReference(v);
         ref T wr = ref MemoryMarshal.GetReference(value);
         ref T gr = ref MemoryMarshal.GetReference(grad);
         if (Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported)
