@@ -16,6 +16,7 @@ if [ -z "${SIDE_BY_SIDE_ONLY:-}" ]; then
   bench=benchmarks/AutoDiff.Benchmarks/bin/Release/net10.0/AutoDiff.Benchmarks.dll
   dotnet "$bench" --peak                              # the FMA peak that GFLOP/s percentages refer to
   dotnet "$bench" --profile-step 1,32,128,1024 1      # where a training step goes (thread CPU time)
+  dotnet "$bench" --profile-update 32,128,1024 2      # 2 threads: the update split as the products, or on the caller
   dotnet "$bench" --profile-tape                      # the scalar tape, against a minimal tape
   dotnet "$bench" --profile-higher                    # Hvp/Gradient and Jvp/Forward, interleaved (thread CPU time)
   # the scalar tape before the higher-order merge (e401ee6), after it (1b67e66) and now, in one process
@@ -29,7 +30,7 @@ fi
 dotnet build benchmarks/AutoDiff.SideBySide -c Release --nologo -v:q
 side=benchmarks/AutoDiff.SideBySide/bin/Release/net10.0/AutoDiff.SideBySide.dll
 dotnet "$side" --mode steady --threads 1   # one process, interleaved rounds, 1 thread
-dotnet "$side" --mode alone --threads 2 --repeats 7   # 2 threads: each library alone in its own process
+dotnet "$side" --mode alone --threads 2 --repeats 9   # 2 threads: each library alone in its own process
 dotnet "$side" --mode cold         # fresh processes, steps 1..N from launch
 OMP_WAIT_POLICY=PASSIVE dotnet "$side" --mode gemm   # GEMM against libtorch, 1 and 2 threads (OpenMP workers passive, so they do not spin on the core AutoDiff's worker needs)
 

@@ -54,6 +54,40 @@ public static class StepProfile
     }
 
     /// <summary>
+    /// Where a multi-threaded step's parameter update runs (issue 12, fourth pass): the step as it is (the
+    /// built-in optimiser updates large parameters in the ranges the products were split into), the same
+    /// step with the update forced onto the calling thread, and forward + loss + backward alone, timed in
+    /// alternating blocks. Run: <c>dotnet run -c Release --project benchmarks/AutoDiff.Benchmarks --
+    /// --profile-update 128,1024 [threads]</c>.
+    /// </summary>
+    public static void RunUpdateLocality(int[] batches, int threads, TextWriter output)
+    {
+        Parallelism.MaxThreads = threads;
+        output.WriteLine($"MLP step with the update split or on the caller, {threads} thread(s); load {File.ReadAllText("/proc/loadavg").Trim()}");
+        foreach (int batch in batches)
+        {
+            var s = new Setup(batch);
+            var warm = Stopwatch.StartNew();
+            while (warm.Elapsed.TotalSeconds < 2) s.Step(backward: true, update: true);
+            var rows = new (string Name, Action Run)[]
+            {
+                ("step, update split as the products", () => s.Step(backward: true, update: true)),
+                ("step, update on the calling thread", () =>
+                {
+                    s.Step(backward: true, update: false);
+                    Parallelism.MaxThreads = 1;
+                    s.Sgd.Step(s.Mlp.Parameters);
+                    Parallelism.MaxThreads = threads;
+                }),
+                ("forward + loss + backward, no update", () => s.Step(backward: true, update: false)),
+            };
+            var times = TimeInterleaved(rows.Select(r => r.Run).ToArray(), seconds: 10);
+            for (int i = 0; i < rows.Length; i++)
+                output.WriteLine($"{batch,5} {rows[i].Name,-38} {times[i].Wall,9:0.00} µs");
+        }
+    }
+
+    /// <summary>
     /// Median µs per call of each action: rounds of ~1 ms blocks, one block of every action per round,
     /// so a load that changes during the run weighs on all rows alike; wall and thread CPU time.
     /// </summary>
