@@ -55,10 +55,10 @@ public abstract class Optimizer<T> where T : IFloatingPointIeee754<T>
     /// </summary>
     /// <remarks>
     /// When the step's products ran on several threads (<see cref="Kernels.Parallelism.MaxThreads"/>), the
-    /// built-in optimisers check and update each large parameter in ranges on the same threads, so each
-    /// core works on the part of the weights and gradients its caches already hold (see
-    /// <see cref="OptimizerRanges{T}"/>). Their update is element-wise, so the result is bit-identical
-    /// for any thread count.
+    /// built-in optimisers check and update each parameter of 2¹⁵ elements or more in one range per thread,
+    /// so each core works on the part of the weights and gradients its caches already hold. Their update is
+    /// element-wise, so the result is bit-identical for any thread count. An optimiser derived from this
+    /// class updates each parameter whole, with <see cref="Update"/>, on the calling thread.
     /// </remarks>
     /// <exception cref="InvalidOperationException">A gradient is missing, has the wrong length or is not finite.</exception>
     public void Step(IReadOnlyList<Parameter<T>> parameters)
