@@ -58,15 +58,21 @@ public class OptimizerRangeTests
         tape.Backward(loss!.Value);
     }
 
-    private static float[][] Train(int threads, string name, double decay, Func<float[][], float[][]>? corrupt = null)
+    /// <summary>Runs <paramref name="body"/> with <see cref="Parallelism.MaxThreads"/> set to <paramref name="threads"/>.</summary>
+    private static void OnThreads(int threads, Action body)
     {
         int saved = Parallelism.MaxThreads;
         Parallelism.MaxThreads = threads;
-        try
+        try { body(); }
+        finally { Parallelism.MaxThreads = saved; }
+    }
+
+    private static float[][] Train(int threads, string name, double decay)
+    {
+        var ps = Parameters();
+        OnThreads(threads, () =>
         {
-            var ps = Parameters();
             var c = ps.Select((p, i) => Tensor.Uniform<float>(new Random(10 + i), -2, 2, p.Value.Length).Data.ToArray()).ToArray();
-            if (corrupt is not null) c = corrupt(c);
             var opt = Make(name, decay);
             var tape = new Tape();
             for (int step = 0; step < 3; step++)
@@ -77,12 +83,8 @@ public class OptimizerRangeTests
                 opt.Step(ps);
                 if (threads > 1) Assert.True(WorkerPool.ParallelRuns >= before + 2, "the check and the update were not split");
             }
-            return ps.Select(p => p.Value.Data.ToArray()).ToArray();
-        }
-        finally
-        {
-            Parallelism.MaxThreads = saved;
-        }
+        });
+        return ps.Select(p => p.Value.Data.ToArray()).ToArray();
     }
 
     [Theory]
@@ -97,53 +99,35 @@ public class OptimizerRangeTests
     }
 
     [Fact]
-    public void A_split_step_refuses_a_NaN_in_the_second_range_and_changes_nothing()
+    public void A_split_step_refuses_a_NaN_in_the_second_range_and_changes_nothing() => OnThreads(2, () =>
     {
-        int saved = Parallelism.MaxThreads;
-        Parallelism.MaxThreads = 2;
-        try
-        {
-            var ps = Parameters();
-            var before = ps.Select(p => p.Value.Data.ToArray()).ToArray();
-            var c = ps.Select(p => new float[p.Value.Length]).ToArray();
-            c[0][79_000] = float.NaN; // in the second half of the 80,000-element weight
-            var tape = new Tape();
-            SplitProduct();
-            Gradients(tape, ps, c);
-            long runs = WorkerPool.ParallelRuns;
-            var e = Assert.Throws<InvalidOperationException>(() => new Sgd<float>(0.1).Step(ps));
-            Assert.Equal(runs + 1, WorkerPool.ParallelRuns); // the split check ran; no update did
-            Assert.Contains("Parameter w", e.Message);
-            Assert.Contains("element 79000", e.Message);
-            for (int i = 0; i < ps.Length; i++) Assert.Equal(before[i], ps[i].Value.Data.ToArray());
-        }
-        finally
-        {
-            Parallelism.MaxThreads = saved;
-        }
-    }
+        var ps = Parameters();
+        var before = ps.Select(p => p.Value.Data.ToArray()).ToArray();
+        var c = ps.Select(p => new float[p.Value.Length]).ToArray();
+        c[0][79_000] = float.NaN; // in the second half of the 80,000-element weight
+        var tape = new Tape();
+        SplitProduct();
+        Gradients(tape, ps, c);
+        long runs = WorkerPool.ParallelRuns;
+        var e = Assert.Throws<InvalidOperationException>(() => new Sgd<float>(0.1).Step(ps));
+        Assert.Equal(runs + 1, WorkerPool.ParallelRuns); // the split check ran; no update did
+        Assert.Contains("Parameter w", e.Message);
+        Assert.Contains("element 79000", e.Message);
+        for (int i = 0; i < ps.Length; i++) Assert.Equal(before[i], ps[i].Value.Data.ToArray());
+    });
 
     [Fact]
-    public void After_single_threaded_products_the_step_runs_on_the_caller()
+    public void After_single_threaded_products_the_step_runs_on_the_caller() => OnThreads(2, () =>
     {
-        int saved = Parallelism.MaxThreads;
-        Parallelism.MaxThreads = 2;
-        try
-        {
-            var ps = Parameters();
-            var c = ps.Select(p => new float[p.Value.Length]).ToArray();
-            var opt = new Sgd<float>(0.1);
-            var tape = new Tape();
-            Gradients(tape, ps, c);
-            opt.Step(ps); // the first step may split (the pool ran in other tests)
-            Gradients(tape, ps, c); // no product split since
-            long before = WorkerPool.ParallelRuns;
-            opt.Step(ps);
-            Assert.Equal(before, WorkerPool.ParallelRuns);
-        }
-        finally
-        {
-            Parallelism.MaxThreads = saved;
-        }
-    }
+        var ps = Parameters();
+        var c = ps.Select(p => new float[p.Value.Length]).ToArray();
+        var opt = new Sgd<float>(0.1);
+        var tape = new Tape();
+        Gradients(tape, ps, c);
+        opt.Step(ps); // the first step may split (the pool ran in other tests)
+        Gradients(tape, ps, c); // no product split since
+        long before = WorkerPool.ParallelRuns;
+        opt.Step(ps);
+        Assert.Equal(before, WorkerPool.ParallelRuns);
+    });
 }
