@@ -71,24 +71,30 @@ public abstract class Optimizer<T> where T : IFloatingPointIeee754<T>
                 throw new InvalidOperationException($"Parameter {p.Name}: gradient of {p.Grad.Length} elements for a value of {p.Value.Length}.");
         }
         var split = Elementwise ? (ranges ??= new OptimizerRanges<T>(this)).Plan(parameters) : null;
-        split?.Check();
-        for (int i = 0; i < parameters.Count; i++)
+        try
         {
-            var g = parameters[i].Grad;
-            int bad = split is not null && split.IsSplit(i) ? split.FirstBad(i) : SpanMath.IndexOfNonFinite(g);
-            if (bad >= 0)
-                throw new InvalidOperationException(
-                    $"Parameter {parameters[i].Name}: its gradient holds {g[bad]} at element {bad}; no parameter was updated. " +
-                    "Set Tape.DetectAnomalies = true on the tape that recorded the loss to find the operation that produced it.");
+            split?.Check();
+            for (int i = 0; i < parameters.Count; i++)
+            {
+                var g = parameters[i].Grad;
+                int bad = split is not null && split.IsSplit(i) ? split.FirstBad(i) : SpanMath.IndexOfNonFinite(g);
+                if (bad >= 0)
+                    throw new InvalidOperationException(
+                        $"Parameter {parameters[i].Name}: its gradient holds {g[bad]} at element {bad}; no parameter was updated. " +
+                        "Set Tape.DetectAnomalies = true on the tape that recorded the loss to find the operation that produced it.");
+            }
+            Steps++;
+            for (int i = 0; i < parameters.Count; i++)
+            {
+                if (Elementwise) PrepareState(i, parameters[i].Value.Length);
+                if (split is null || !split.IsSplit(i)) UpdateWithDecay(i, 0, parameters[i].Value.Span, parameters[i].Grad);
+            }
+            split?.Update();
         }
-        Steps++;
-        for (int i = 0; i < parameters.Count; i++)
+        finally
         {
-            if (Elementwise) PrepareState(i, parameters[i].Value.Length);
-            if (split is null || !split.IsSplit(i)) UpdateWithDecay(i, 0, parameters[i].Value.Span, parameters[i].Grad);
+            ranges?.EndStep(); // also after a refused step: the split keeps no reference to the list
         }
-        split?.Update();
-        ranges?.EndStep();
     }
 
     private OptimizerRanges<T>? ranges;
