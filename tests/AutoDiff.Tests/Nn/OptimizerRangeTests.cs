@@ -117,6 +117,26 @@ public class OptimizerRangeTests
     });
 
     [Fact]
+    public void A_split_step_allocates_nothing_after_the_first() => OnThreads(2, () =>
+    {
+        var ps = Parameters();
+        var c = ps.Select(p => new float[p.Value.Length]).ToArray();
+        var opt = new Adam<float>(0.01);
+        var tape = new Tape();
+        long bytes = 0;
+        for (int step = 0; step < 3; step++)
+        {
+            SplitProduct();
+            Gradients(tape, ps, c);
+            long runs = WorkerPool.ParallelRuns, before = GC.GetAllocatedBytesForCurrentThread();
+            opt.Step(ps);
+            bytes = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.True(WorkerPool.ParallelRuns >= runs + 2, "the step was not split");
+        }
+        Assert.Equal(0, bytes);
+    });
+
+    [Fact]
     public void After_single_threaded_products_the_step_runs_on_the_caller() => OnThreads(2, () =>
     {
         var ps = Parameters();
