@@ -40,22 +40,37 @@ public class GeneratorFuzzTests(ITestOutputHelper output)
         return (updated, run.GeneratedTrees.ToArray(), run.Diagnostics.ToArray());
     }
 
-    [Fact]
-    public void Well_formed_bodies_compile_and_their_derivatives_match_central_differences()
+    /// <summary>
+    /// Runs the generator over <paramref name="classes"/>, asserts that it did not fail (AD0001) and that the result
+    /// compiles, then runs <paramref name="check"/> on the compiled assembly, loaded in a collectible context.
+    /// </summary>
+    private static void CompileAndLoad(IEnumerable<string> classes, string name, Action<Assembly> check)
     {
-        var fuzz = new GeneratorFuzz(seed: 2024);
-        var sources = Enumerable.Range(0, Bodies).Select(i => fuzz.Valid("F", inGeneric: i % 3 == 2)).ToArray();
-        var (compilation, generated, diagnostics) = Generate(sources.Select((s, i) => $"public static partial class C{i}\n{{\n{s}}}\n"), "fuzzvalid");
+        var (compilation, _, diagnostics) = Generate(classes, name);
         var crashes = diagnostics.Where(d => d.Id == "AD0001").ToArray();
         Assert.True(crashes.Length == 0, "AD0001 (the generator failed): " + string.Join("\n", crashes.Select(d => d.GetMessage())));
         using var image = new MemoryStream();
         var emit = compilation.Emit(image);
         var errors = emit.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToArray();
         Assert.True(emit.Success, $"{errors.Length} compile errors, first: {errors.FirstOrDefault()} in\n{errors.FirstOrDefault()?.Location.SourceTree}");
-        var context = new AssemblyLoadContext("fuzz", isCollectible: true);
+        var context = new AssemblyLoadContext(name, isCollectible: true);
         try
         {
-            var assembly = context.LoadFromStream(new MemoryStream(image.ToArray()));
+            check(context.LoadFromStream(new MemoryStream(image.ToArray())));
+        }
+        finally
+        {
+            context.Unload();
+        }
+    }
+
+    [Fact]
+    public void Well_formed_bodies_compile_and_their_derivatives_match_central_differences()
+    {
+        var fuzz = new GeneratorFuzz(seed: 2024);
+        var sources = Enumerable.Range(0, Bodies).Select(i => fuzz.Valid("F", inGeneric: i % 3 == 2)).ToArray();
+        CompileAndLoad(sources.Select((s, i) => $"public static partial class C{i}\n{{\n{s}}}\n"), "fuzzvalid", assembly =>
+        {
             int refused = 0, points = 0, bodiesChecked = 0;
             var failures = new List<string>();
             var rng = new Random(7);
@@ -81,11 +96,7 @@ public class GeneratorFuzzTests(ITestOutputHelper output)
             foreach (var f in failures) output.WriteLine("MISMATCH " + f);
             Assert.True(failures.Count == 0, $"{failures.Count} derivative mismatches:\n" + string.Join("\n", failures.Take(8)));
             Assert.True(bodiesChecked > Bodies / 3, $"only {bodiesChecked} bodies had a smooth, finite point");
-        }
-        finally
-        {
-            context.Unload();
-        }
+        });
     }
 
     private static (Func<double, double> F, Func<double, double> D, Func<double, double> D2, ElementwiseFunction<double> Function) Methods(Type type)
@@ -183,17 +194,8 @@ public class GeneratorFuzzTests(ITestOutputHelper output)
         int count = Math.Max(10, Bodies / 2);
         var fuzz = new GeneratorFuzz(seed: 4711);
         var sources = Enumerable.Range(0, count).Select(_ => fuzz.WholeValid("W")).ToArray();
-        var (compilation, _, diagnostics) = Generate(sources.Select((s, i) => $"public static partial class W{i}\n{{\n{s}}}\n"), "fuzzwhole");
-        var crashes = diagnostics.Where(d => d.Id == "AD0001").ToArray();
-        Assert.True(crashes.Length == 0, "AD0001 (the generator failed): " + string.Join("\n", crashes.Select(d => d.GetMessage())));
-        using var image = new MemoryStream();
-        var emit = compilation.Emit(image);
-        var errors = emit.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToArray();
-        Assert.True(emit.Success, $"{errors.Length} compile errors, first: {errors.FirstOrDefault()} in\n{errors.FirstOrDefault()?.Location.SourceTree}");
-        var context = new AssemblyLoadContext("fuzzwhole", isCollectible: true);
-        try
+        CompileAndLoad(sources.Select((s, i) => $"public static partial class W{i}\n{{\n{s}}}\n"), "fuzzwhole", assembly =>
         {
-            var assembly = context.LoadFromStream(new MemoryStream(image.ToArray()));
             var rng = new Random(11);
             var failures = new List<string>();
             int checkedBodies = 0, checkedCoordinates = 0;
@@ -236,11 +238,7 @@ public class GeneratorFuzzTests(ITestOutputHelper output)
             foreach (var failure in failures) output.WriteLine("MISMATCH " + failure);
             Assert.True(failures.Count == 0, $"{failures.Count} mismatches:\n" + string.Join("\n", failures.Take(5)));
             Assert.True(checkedBodies > count / 2, $"only {checkedBodies} bodies had a smooth, finite point");
-        }
-        finally
-        {
-            context.Unload();
-        }
+        });
     }
 
     private delegate double WholeF(double a, double b, ReadOnlySpan<double> x);
